@@ -1,0 +1,71 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# iSCSI reflection: top-level build.
+#
+#   make [KVER=<release>]     modules for one kernel, and the user tools
+#   make check                the whole test suite (installs what is missing)
+#   make unit                 userspace unit tests (ASan + UBSan)
+#   make fuzz                 every libFuzzer harness for FUZZ_SECONDS each
+#   make checkpatch           checkpatch.pl --strict over the kernel sources
+#   make debug-kernel         build the cached debug kernel (slow)
+#
+# KVER defaults to the newest distro kernel whose headers are installed.
+
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+SELFTESTS := $(TOP)/tools/testing/selftests/reflect
+
+# Distro kernels only (not a debug build that may also sit in /lib/modules).
+KVER ?= $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | \
+	sed 's,.*/linux-headers-,,' | sort -V | tail -n 1)
+KDIR ?= /lib/modules/$(KVER)/build
+BUILD := $(TOP)/build/$(KVER)
+FUZZ_SECONDS ?= 60
+
+.PHONY: all modules tools unit fuzz check checkpatch clean debug-kernel help
+
+all: modules tools
+
+# Kbuild writes objects next to the sources; a private copy of the tree per
+# kernel release keeps the 6.1 and 6.12 (and debug) builds apart.
+modules:
+	@test -d $(KDIR) || { echo "no kernel build tree at $(KDIR) (KVER=$(KVER)); run scripts/setup" >&2; exit 1; }
+	@mkdir -p $(BUILD)
+	@rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='*.cmd' \
+		--exclude='*.mod*' --exclude='modules.order' --exclude='Module.symvers' \
+		--include='/Kbuild' --include='/kernel/***' \
+		--include='/tools/' --include='/tools/testing/' \
+		--include='/tools/testing/selftests/' \
+		--include='/tools/testing/selftests/reflect/' \
+		--include='/tools/testing/selftests/reflect/modules/***' \
+		--exclude='*' $(TOP)/ $(BUILD)/src/
+	$(MAKE) -C $(KDIR) M=$(BUILD)/src modules
+	@echo "modules for $(KVER) in $(BUILD)/src"
+
+tools:
+	$(MAKE) -C $(SELFTESTS)/unit
+
+unit:
+	$(MAKE) -C $(SELFTESTS)/unit run
+
+fuzz:
+	$(MAKE) -C $(SELFTESTS)/fuzz run FUZZ_SECONDS=$(FUZZ_SECONDS)
+
+# The README's test command. Installs what is missing first, so on a fresh
+# machine this is the only command needed.
+check:
+	@$(TOP)/scripts/setup --check >/dev/null || $(TOP)/scripts/setup
+	$(SELFTESTS)/run_tests
+
+checkpatch:
+	$(TOP)/scripts/checkpatch
+
+debug-kernel:
+	$(TOP)/scripts/build-debug-kernel
+
+clean:
+	rm -rf $(TOP)/build
+	-$(MAKE) -C $(SELFTESTS)/unit clean
+	-$(MAKE) -C $(SELFTESTS)/fuzz clean
+
+help:
+	@sed -n '3,13p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'
