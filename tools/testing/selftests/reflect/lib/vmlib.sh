@@ -239,6 +239,14 @@ topo_ns() {
 	ip netns add "$1" && ip -n "$1" link set lo up
 }
 
+# topo_root_ns NAME: give the initial namespace a name, so that helpers can
+# address it like the others. Stock open-iscsi needs it: iscsid talks to
+# the kernel over NETLINK_ISCSI, which exists in the initial namespace only,
+# so a stock initiator host must live there.
+topo_root_ns() {
+	ip netns attach "$1" 1
+}
+
 # topo_link NS1 ADDR1 NS2 ADDR2: a veth pair between two namespaces, each
 # end addressed (ADDR in CIDR form) and up.
 topo_link() {
@@ -262,5 +270,9 @@ VMLIB=$(realpath "${BASH_SOURCE[0]}")
 in_ns() {
 	local ns=$1
 	shift
-	ip netns exec "$ns" env RFL_NS="$ns" bash -c '. "$0"; "$@"' "$VMLIB" "$@"
+	# ip netns exec remounts /sys for the namespace: bring configfs back.
+	ip netns exec "$ns" env RFL_NS="$ns" bash -c '
+		mountpoint -q /sys/kernel/config ||
+			mount -t configfs configfs /sys/kernel/config
+		. "$0"; "$@"' "$VMLIB" "$@"
 }
