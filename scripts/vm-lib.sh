@@ -144,5 +144,5 @@ _vm_kvm_boots() {
 vm_console_reports() {
 	grep -a -E -o \
 		'(Oops[:]? .*|BUG: .*|WARNING: .*|KASAN: .*|UBSAN: .*|kernel BUG at .*|general protection fault.*|Kernel panic.*|possible circular locking dependency.*|possible recursive locking.*|inconsistent lock state|INFO: task .* blocked for more than.*|unreferenced object 0x[0-9a-f]+.*|kmemleak: [0-9]+ new suspected memory leaks.*|BUG: sleeping function called from invalid context.*|watchdog: BUG: soft lockup.*|rcu: INFO: rcu_.* detected stalls.*)' \
-		"$1" 2>/dev/null | head -n 5 | tr '\n' ';' | sed 's/;$//'
+		"$1" 2>/dev/null | awk '!seen[$0]++' | head -n 5 | tr '\n' ';' | sed 's/;$//'
 }
