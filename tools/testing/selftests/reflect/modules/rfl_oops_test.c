@@ -12,16 +12,17 @@ static char *mode = "oops";
 module_param(mode, charp, 0444);
 MODULE_PARM_DESC(mode, "oops: NULL dereference at load; warn: WARN_ON at load");
 
-/* volatile: the compiler must emit the load it cannot prove is valid. */
-static int *volatile rfl_null;
-
 static int __init rfl_oops_test_init(void)
 {
+	int *p = NULL;
+
 	if (!strcmp(mode, "warn")) {
 		WARN_ON(1);
 		return 0;
 	}
-	return *rfl_null;
+	/* Hide the NULL from the compiler so that the load is emitted. */
+	OPTIMIZER_HIDE_VAR(p);
+	return *p;
 }
 
 static void __exit rfl_oops_test_exit(void)
