@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The shared protocol code of iSCSI reflection, exported by
+ * reflect_proto.ko: PDU headers, digests, text keys and negotiation.
+ */
+#ifndef RFL_PROTO_H
+#define RFL_PROTO_H
+
+#include "rfl_pdu.h"
+#include "rfl_digest.h"
+#include "rfl_keys.h"
+
+int rfl_selftest(const char **what);
+
+#endif /* RFL_PROTO_H */
