@@ -109,6 +109,8 @@ static int rfl_answer(struct rfl_text_buf *out, const struct rfl_kv *kv,
 {
 	char key[RFL_KEY_NAME_MAX + 1];
 
+	if (kv->key_len > RFL_KEY_NAME_MAX)
+		return RFL_TEXT_E_KEY_LONG;
 	memcpy(key, kv->key, kv->key_len);
 	key[kv->key_len] = '\0';
 	return rfl_tb_add_len(out, key, value, len);
@@ -258,6 +260,8 @@ int rfl_neg_check(const struct rfl_key *def, const char *offered,
 	res->num = 0;
 	res->str = answer->value;
 	res->len = answer->value_len;
+	if (answer->special >= ARRAY_SIZE(outcome_of))
+		return RFL_TEXT_E_INVAL;
 	if (answer->special != RFL_SV_PLAIN) {
 		res->outcome = outcome_of[answer->special];
 		return RFL_TEXT_OK;

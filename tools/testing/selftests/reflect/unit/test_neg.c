@@ -321,6 +321,14 @@ static void t_answer_errors(void)
 	CHECK_EQ(rfl_neg_answer(kv.def, &kv, NULL, false, &tb, &res),
 		 RFL_TEXT_E_TOO_BIG);
 	CHECK_EQ(tb.len, 21);
+	/* pairs built by hand, not by the parser */
+	rfl_tb_init(&tb, buf, sizeof(buf));
+	kv.key_len = 200;
+	CHECK_EQ(rfl_neg_answer(NULL, &kv, NULL, false, &tb, &res),
+		 RFL_TEXT_E_KEY_LONG);
+	one("MaxBurstLength=4096", &kv, NULL);
+	kv.special = 9;
+	CHECK_EQ(rfl_neg_check(kv.def, "8192", &kv, &res), RFL_TEXT_E_INVAL);
 }
 
 /* The originator's check of an answer. */
