@@ -100,7 +100,7 @@ rfl_teardown() {
 # session_has KEY VALUE: the logged-in session negotiated KEY=VALUE.
 session_has() {
 	iscsiadm -m session -P2 | grep -q "$1: $2" ||
-		{ iscsiadm -m session -P2 | grep -i digest; return 1; }
+		{ iscsiadm -m session -P2 | grep -A20 Negotiated; return 1; }
 }
 
 t_plan 11
@@ -136,8 +136,9 @@ iscsiadm -m node -T $IQN -p $PORTAL --login >/dev/null &&
 	wait_for 60 iscsi_disk_of $IQN >/dev/null
 DEV=/dev/$(iscsi_disk_of $IQN)
 wait_for 40 test -b "$DEV"
-t_run "login with HeaderDigest and DataDigest CRC32C" \
-	session_has HeaderDigest CRC32C
+t_run "login with digests CRC32C, InitialR2T=No, MaxOutstandingR2T=2" \
+	eval 'session_has HeaderDigest CRC32C && session_has DataDigest CRC32C &&
+		session_has InitialR2T No && session_has MaxOutstandingR2T 2'
 t_run "fio verify with digests and unsolicited data" fio_verify "$DEV"
 t_run "logout" iscsi_logout_all
 iscsi_stop
