@@ -81,6 +81,25 @@ disable_ends_session() {
 	io_check "/dev/$(iscsi_disk_of $IQN)"
 }
 
+# lun_reset_under_io: a LOGICAL UNIT RESET (sg_reset -d) while fio
+# writes and verifies; the midlayer retries what the reset ended.
+lun_reset_under_io() {
+	local dev pid rc i
+	dev=/dev/$(iscsi_disk_of $IQN)
+	fio_verify "$dev" --size=8m --loops=4 &
+	pid=$!
+	sleep 1
+	for i in 1 2; do
+		sg_reset -d "$dev" || { echo "sg_reset failed"; kill $pid; return 1; }
+		sleep 1
+	done
+	wait $pid
+	rc=$?
+	dmesg | grep -q "LUN_RESET" || dmesg | grep -iq "reset" ||
+		{ echo "no reset seen"; return 1; }
+	return $rc
+}
+
 acl_removal_ends_session() {
 	find "$TPG/acls/$INAME/lun_0" -maxdepth 1 -type l -delete
 	rmdir "$TPG/acls/$INAME/lun_0" || return 1
@@ -98,7 +117,7 @@ rfl_teardown() {
 	rmmod reflect_target && rmmod reflect_proto
 }
 
-t_plan 8
+t_plan 9
 t_run "modules load" rfl_load || t_bail "modules did not load"
 BS=$(lio_ramdisk rd0 16)
 t_run "ACL-mode target on $PORTAL" rfl_acl_target "$BS" || t_bail "no target"
@@ -110,6 +129,7 @@ t_run "login without an ACL refused" login_fails $IQN
 t_run "ACL with mapped LUN: login and I/O" eval 'acl_add && acl_login'
 t_run "disabling the tpg ends the session; re-enabled, it comes back" \
 	disable_ends_session
+t_run "LUN reset while fio verifies" lun_reset_under_io
 t_run "removing the ACL ends the session" acl_removal_ends_session
 t_run "teardown and rmmod while iscsid retries" rfl_teardown
 iscsi_logout_all
