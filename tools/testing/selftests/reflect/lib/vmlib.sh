@@ -276,3 +276,28 @@ in_ns() {
 			mount -t configfs configfs /sys/kernel/config
 		. "$0"; "$@"' "$VMLIB" "$@"
 }
+
+# ------------------------------------------------------ our reflect target
+
+# reflect_target_load: LIO core, reflect_proto and reflect_target from
+# this kernel's fresh build.
+reflect_target_load() {
+	modprobe target_core_mod && modprobe libcrc32c || return 1
+	insmod "$RFL_MODDIR/kernel/proto/reflect_proto.ko" || return 1
+	insmod "$RFL_MODDIR/kernel/target/reflect_target.ko" || return 1
+	mkdir -p "$LIO/reflect" && test -d "$LIO/reflect"
+}
+
+# reflect_target_demo IQN ADDR:PORT BACKSTORE: a reflect target in demo
+# mode (any initiator, no auth) exporting BACKSTORE as LUN 0.
+reflect_target_demo() {
+	local t=$LIO/reflect/$1/tpgt_1
+	mkdir -p "$t/lun/lun_0" || return 1
+	ln -s "$3" "$t/lun/lun_0/$(basename "$3")" || return 1
+	mkdir "$t/np/$2" || return 1
+	echo 0 >"$t/attrib/authentication" &&
+		echo 1 >"$t/attrib/generate_node_acls" &&
+		echo 1 >"$t/attrib/cache_dynamic_acls" &&
+		echo 0 >"$t/attrib/demo_mode_write_protect" &&
+		echo 1 >"$t/enable"
+}
