@@ -128,13 +128,18 @@ int rfl_cmd_rx_scsi(struct rfl_conn *conn)
 		u32 unsol = conn->params.initial_r2t ? 0 :
 			    min(conn->params.first_burst, edtl);
 
-		if (conn->rx_dsl > edtl || conn->rx_dsl > conn->params.first_burst ||
-		    !conn->params.immediate_data) {
-			if (conn->rx_dsl)
-				pr_warn_ratelimited("%pISpc: immediate data of %u bytes not allowed (EDTL %u)\n",
-						    &conn->peer, conn->rx_dsl,
-						    edtl);
-		} else {
+		if (conn->rx_dsl &&
+		    (conn->rx_dsl > edtl ||
+		     conn->rx_dsl > conn->params.first_burst ||
+		     !conn->params.immediate_data)) {
+			pr_warn_ratelimited("%pISpc: immediate data of %u bytes not allowed (EDTL %u)\n",
+					    &conn->peer, conn->rx_dsl, edtl);
+			conn->rx_cmd = NULL;
+			sgl_free(cmd->sgl);
+			kfree(cmd);
+			return -EPROTO;
+		}
+		if (conn->rx_dsl) {
 			conn->rx_dest = RFL_RXD_SG;
 			conn->rx_sg_off = 0;
 		}

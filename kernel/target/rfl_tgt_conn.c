@@ -97,7 +97,9 @@ static void rfl_login_timeout(struct work_struct *work)
 	struct rfl_conn *conn = container_of(to_delayed_work(work),
 					     struct rfl_conn, login_timeout);
 
-	rfl_conn_fail(conn, "login timed out");
+	/* The login may have completed while this work was queued. */
+	if (READ_ONCE(conn->state) == RFL_CONN_LOGIN)
+		rfl_conn_fail(conn, "login timed out");
 }
 
 struct rfl_conn *rfl_conn_create(struct rfl_np *np, struct socket *sock)

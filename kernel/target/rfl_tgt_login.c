@@ -341,7 +341,7 @@ int rfl_login_rx(struct rfl_conn *conn)
 		atomic_set(&conn->max_cmd_sn,
 			   conn->exp_cmd_sn + conn->cmdsn_depth - 1);
 		conn->rx_lim.max_recv_dsl = conn->params.max_recv_dsl;
-		conn->state = RFL_CONN_FFP;
+		WRITE_ONCE(conn->state, RFL_CONN_FFP);
 		cancel_delayed_work(&conn->login_timeout);
 		pr_info("%s session from %pISpc (%s) to %s tpgt_%u, TSIH %u%s%s\n",
 			conn->discovery ? "discovery" : "normal", &conn->peer,
