@@ -5,7 +5,7 @@
 # in and then sends what a target must refuse: a vendor-specific opcode, a
 # Login PDU in full feature phase, a Data-Out for an unknown task, a
 # command outside the CmdSN window, a data segment beyond
-# MaxRecvDataSegmentLength. Each gets a Reject, is dropped, or drops the
+# MaxRecvDataSegmentLength, bad header and data digests. Each gets a Reject, is dropped, or drops the
 # connection, with a log line; NOP-Out pings prove the connection still
 # works in between, and a new session logs in afterwards.
 
@@ -46,11 +46,11 @@ def recv_pdu(s):
         d += c
     return h, d[:dsl]
 
-def login():
+def login(hd=b"None", dd=b"None"):
     s = socket.create_connection(("127.0.0.1", PORT))
     raw = (b"InitiatorName=iqn.2026-11.org.reflect.test:raw\0"
            b"TargetName=" + IQN.encode() + b"\0SessionType=Normal\0"
-           b"HeaderDigest=None\0DataDigest=None\0")
+           b"HeaderDigest=" + hd + b"\0DataDigest=" + dd + b"\0")
     text = pad(raw)
     h = bytearray(48)
     h[0], h[1] = 0x43, 0x87          # Login, T, CSG=1, NSG=3
@@ -78,6 +78,28 @@ def expect_reject(s, what):
     assert r and r[0] == 0x3f, "%s: no Reject" % what
     print("# %s: Reject reason %d" % (what, r[2]))
 
+def expect_drop(s, what):
+    s.settimeout(60)
+    try:
+        while True:
+            r, d = recv_pdu(s)
+            if r is None:
+                print("# %s: connection dropped" % what)
+                return
+    except ConnectionResetError:
+        print("# %s: connection reset" % what)
+
+if STEP == "hdigest":
+    s = login(hd=b"CRC32C")
+    s.sendall(bhs(0x40, 0x80, itt=7, sn=10) + b"\xde\xad\xbe\xef")
+    expect_drop(s, "bad header digest")
+    sys.exit(0)
+if STEP == "ddigest":
+    s = login(dd=b"CRC32C")
+    s.sendall(bhs(0x40, 0x80, dsl=4, itt=7, sn=10) + b"ping" +
+              b"\xde\xad\xbe\xef")
+    expect_drop(s, "bad data digest")
+    sys.exit(0)
 s = login()
 ping(s, 1)
 if STEP == "all":
@@ -129,7 +151,7 @@ rfl_teardown() {
 	rmmod reflect_target && rmmod reflect_proto
 }
 
-t_plan 8
+t_plan 10
 t_run "target up" rfl_setup || t_bail "no target"
 t_run "raw peer: login, Rejects, drops, pings, oversized segment" \
 	python3 "$PEER" $IQN 3261 all
@@ -137,6 +159,10 @@ t_run "log: vendor opcode" logged "vendor-specific opcode"
 t_run "log: Login in full feature phase" logged "Login PDU in full feature phase"
 t_run "log: Data-Out for an unknown task" logged "Data-Out for unknown ITT"
 t_run "log: CmdSN outside the window" logged "CmdSN"
+t_run "bad header digest drops the connection" \
+	eval 'python3 "$PEER" $IQN 3261 hdigest && logged "header digest error"'
+t_run "bad data digest drops the connection" \
+	eval 'python3 "$PEER" $IQN 3261 ddigest && logged "data digest error"'
 t_run "target keeps serving: a new session logs in" \
 	python3 "$PEER" $IQN 3261 ping
 t_run "teardown and rmmod" rfl_teardown
