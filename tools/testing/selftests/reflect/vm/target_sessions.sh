@@ -4,7 +4,8 @@
 # reflect_target session control: logins refused for an unknown target and
 # for an initiator without an ACL, an ACL with a mapped LUN admits it, a
 # tpg disabled under a live session ends the session (the initiator gets
-# back in when it is enabled again), an ACL removed under a live session
+# back in when it is enabled again, also in the middle of writes), a LUN
+# reset under I/O, an ACL removed under a live session
 # ends it, and teardown plus rmmod with iscsid still retrying.
 
 . "$(dirname "$0")/../lib/vmlib.sh"
@@ -100,6 +101,24 @@ lun_reset_under_io() {
 	return $rc
 }
 
+# disable_under_io: the tpg disabled while 1 MiB writes (several R2Ts
+# each) are in flight; commands waiting for Data-Out end with the
+# connection, and the initiator replays them after it reconnects.
+disable_under_io() {
+	local dev pid
+	dev=/dev/$(iscsi_disk_of $IQN)
+	fio --name=w --filename="$dev" --direct=1 --ioengine=libaio \
+		--rw=randwrite --bs=1m --iodepth=16 --size=16m --loops=20 \
+		--output=/dev/null &
+	pid=$!
+	sleep 2
+	echo 0 >"$TPG/enable" || return 1
+	wait_for 60 conns_are 0 || return 1
+	echo 1 >"$TPG/enable" || return 1
+	wait $pid || { echo "fio failed"; return 1; }
+	io_check "/dev/$(iscsi_disk_of $IQN)"
+}
+
 acl_removal_ends_session() {
 	find "$TPG/acls/$INAME/lun_0" -maxdepth 1 -type l -delete
 	rmdir "$TPG/acls/$INAME/lun_0" || return 1
@@ -117,7 +136,7 @@ rfl_teardown() {
 	rmmod reflect_target && rmmod reflect_proto
 }
 
-t_plan 9
+t_plan 10
 t_run "modules load" rfl_load || t_bail "modules did not load"
 BS=$(lio_ramdisk rd0 16)
 t_run "ACL-mode target on $PORTAL" rfl_acl_target "$BS" || t_bail "no target"
@@ -130,6 +149,8 @@ t_run "ACL with mapped LUN: login and I/O" eval 'acl_add && acl_login'
 t_run "disabling the tpg ends the session; re-enabled, it comes back" \
 	disable_ends_session
 t_run "LUN reset while fio verifies" lun_reset_under_io
+t_run "tpg disabled under 1 MiB writes; the initiator recovers" \
+	disable_under_io
 t_run "removing the ACL ends the session" acl_removal_ends_session
 t_run "teardown and rmmod while iscsid retries" rfl_teardown
 iscsi_logout_all
