@@ -1,0 +1,611 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * configfs: /sys/kernel/config/reflect_initiator/
+ *
+ *   initiator_name            our iSCSI name (the tools write it from
+ *                             /etc/iscsi/initiatorname.iscsi)
+ *   targets/<name>/           one object per target: what to log into,
+ *                             the values to offer, enable, and read-only
+ *                             state, negotiated values and statistics
+ *
+ * The root is named after the module, as LIO's fabrics are named after
+ * theirs, so that a module and its configuration are found by one name.
+ * Documentation/initiator.rst describes every attribute.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ctype.h>
+#include <linux/inet.h>
+#include <linux/module.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+
+#include "rfl_ini.h"
+
+/* Guards initiator_name. */
+static DEFINE_MUTEX(rfl_ini_name_mutex);
+static char rfl_ini_name[RFL_NAME_MAX + 1];
+
+/**
+ * rfl_ini_initiator_name() - a copy of the configured initiator name.
+ * @buf: destination
+ * @len: its size
+ *
+ * Return: @buf, an empty string when no name is configured.
+ */
+const char *rfl_ini_initiator_name(char *buf, size_t len)
+{
+	mutex_lock(&rfl_ini_name_mutex);
+	strscpy(buf, rfl_ini_name, len);
+	mutex_unlock(&rfl_ini_name_mutex);
+	return buf;
+}
+
+/* A written value without its trailing newline; -EINVAL when too long. */
+static int rfl_ini_copy_str(char *dst, size_t cap, const char *page,
+			    size_t count)
+{
+	size_t len = strnlen(page, count);
+
+	while (len && isspace(page[len - 1]))
+		len--;
+	if (len >= cap)
+		return -EINVAL;
+	memcpy(dst, page, len);
+	dst[len] = '\0';
+	return 0;
+}
+
+static ssize_t rfl_ini_root_initiator_name_show(struct config_item *item,
+						char *page)
+{
+	char name[RFL_NAME_MAX + 1];
+
+	return sysfs_emit(page, "%s\n",
+			  rfl_ini_initiator_name(name, sizeof(name)));
+}
+
+static ssize_t rfl_ini_root_initiator_name_store(struct config_item *item,
+						 const char *page,
+						 size_t count)
+{
+	char name[RFL_NAME_MAX + 1];
+	int ret;
+
+	ret = rfl_ini_copy_str(name, sizeof(name), page, count);
+	if (ret)
+		return ret;
+	if (*name && rfl_value_check(rfl_key_get(RFL_KEY_INITIATOR_NAME),
+				     name, strlen(name)))
+		return -EINVAL;
+	mutex_lock(&rfl_ini_name_mutex);
+	strscpy(rfl_ini_name, name, sizeof(rfl_ini_name));
+	mutex_unlock(&rfl_ini_name_mutex);
+	return count;
+}
+
+CONFIGFS_ATTR(rfl_ini_root_, initiator_name);
+
+static struct configfs_attribute *rfl_ini_root_attrs[] = {
+	&rfl_ini_root_attr_initiator_name,
+	NULL,
+};
+
+/* ------------------------------------------------------ target objects */
+
+static struct rfl_ini_tgt *to_tgt(struct config_item *item)
+{
+	return container_of(to_config_group(item), struct rfl_ini_tgt, group);
+}
+
+static ssize_t rfl_ini_tgt_target_iqn_show(struct config_item *item,
+					   char *page)
+{
+	struct rfl_ini_tgt *tgt = to_tgt(item);
+	ssize_t ret;
+
+	mutex_lock(&tgt->mutex);
+	ret = sysfs_emit(page, "%s\n", tgt->cfg.target_iqn);
+	mutex_unlock(&tgt->mutex);
+	return ret;
+}
+
+static ssize_t rfl_ini_tgt_target_iqn_store(struct config_item *item,
+					    const char *page, size_t count)
+{
+	struct rfl_ini_tgt *tgt = to_tgt(item);
+	char name[RFL_NAME_MAX + 1];
+	int ret;
+
+	ret = rfl_ini_copy_str(name, sizeof(name), page, count);
+	if (ret)
+		return ret;
+	if (rfl_value_check(rfl_key_get(RFL_KEY_TARGET_NAME), name,
+			    strlen(name)))
+		return -EINVAL;
+	mutex_lock(&tgt->mutex);
+	strscpy(tgt->cfg.target_iqn, name, sizeof(tgt->cfg.target_iqn));
+	mutex_unlock(&tgt->mutex);
+	return count;
+}
+
+static ssize_t rfl_ini_tgt_portal_show(struct config_item *item, char *page)
+{
+	struct rfl_ini_tgt *tgt = to_tgt(item);
+	ssize_t ret;
+
+	mutex_lock(&tgt->mutex);
+	if (tgt->cfg.portal.ss_family)
+		ret = sysfs_emit(page, "%pISpc\n", &tgt->cfg.portal);
+	else
+		ret = sysfs_emit(page, "\n");
+	mutex_unlock(&tgt->mutex);
+	return ret;
+}
+
+/* "a.b.c.d:port" or "[v6]:port"; the port defaults to 3260. */
+static int rfl_ini_parse_portal(const char *s, struct sockaddr_storage *ss)
+{
+	char port[8] = "3260";
+	char addr[INET6_ADDRSTRLEN + 2];
+	const char *colon;
+	size_t len;
+	u16 p;
+
+	if (*s == '[') {
+		const char *end = strchr(s, ']');
+
+		if (!end || end - s - 1 >= sizeof(addr))
+			return -EINVAL;
+		memcpy(addr, s + 1, end - s - 1);
+		addr[end - s - 1] = '\0';
+		colon = end[1] == ':' ? end + 1 : NULL;
+		if (!colon && end[1])
+			return -EINVAL;
+	} else {
+		colon = strrchr(s, ':');
+		if (colon && strchr(s, ':') != colon)
+			return -EINVAL;	/* bare IPv6 needs brackets */
+		len = colon ? colon - s : strlen(s);
+		if (len >= sizeof(addr))
+			return -EINVAL;
+		memcpy(addr, s, len);
+		addr[len] = '\0';
+	}
+	if (colon && strscpy(port, colon + 1, sizeof(port)) < 0)
+		return -EINVAL;
+	if (kstrtou16(port, 10, &p) || !p)
+		return -EINVAL;
+	return inet_pton_with_scope(&init_net, AF_UNSPEC, addr, port, ss);
+}
+
+static ssize_t rfl_ini_tgt_portal_store(struct config_item *item,
+					const char *page, size_t count)
+{
+	struct rfl_ini_tgt *tgt = to_tgt(item);
+	struct sockaddr_storage ss = {};
+	char buf[64];
+	int ret;
+
+	ret = rfl_ini_copy_str(buf, sizeof(buf), page, count);
+	if (ret)
+		return ret;
+	ret = rfl_ini_parse_portal(buf, &ss);
+	if (ret)
+		return ret;
+	mutex_lock(&tgt->mutex);
+	tgt->cfg.portal = ss;
+	mutex_unlock(&tgt->mutex);
+	return count;
+}
+
+/*
+ * Attributes of struct rfl_ini_cfg, by the offset of their field: the
+ * helpers do the work, the macros below only name them.
+ */
+static void *rfl_ini_cfg_field(struct rfl_ini_tgt *tgt, size_t off)
+{
+	return (u8 *)&tgt->cfg + off;
+}
+
+/* kind: 0 number, 1 Boolean, 2 digest (bool shown as None/CRC32C). */
+static ssize_t rfl_ini_cfg_show(struct config_item *item, char *page,
+				size_t off, int kind)
+{
+	struct rfl_ini_tgt *tgt = to_tgt(item);
+	u32 v;
+
+	mutex_lock(&tgt->mutex);
+	if (kind)
+		v = *(bool *)rfl_ini_cfg_field(tgt, off);
+	else
+		v = *(u32 *)rfl_ini_cfg_field(tgt, off);
+	mutex_unlock(&tgt->mutex);
+	if (kind == 2)
+		return sysfs_emit(page, "%s\n", v ? "CRC32C" : "None");
+	return sysfs_emit(page, "%u\n", v);
+}
+
+static ssize_t rfl_ini_cfg_store(struct config_item *item, const char *page,
+				 size_t count, size_t off, int kind, u32 lo,
+				 u32 hi)
+{
+	struct rfl_ini_tgt *tgt = to_tgt(item);
+	bool b = false;
+	u32 v = 0;
+
+	if (kind == 2) {
+		if (sysfs_streq(page, "CRC32C"))
+			b = true;
+		else if (!sysfs_streq(page, "None"))
+			return -EINVAL;
+	} else if (kind == 1) {
+		if (kstrtobool(page, &b))
+			return -EINVAL;
+	} else if (kstrtou32(page, 0, &v) || v < lo || v > hi) {
+		return -EINVAL;
+	}
+	mutex_lock(&tgt->mutex);
+	if (kind)
+		*(bool *)rfl_ini_cfg_field(tgt, off) = b;
+	else
+		*(u32 *)rfl_ini_cfg_field(tgt, off) = v;
+	mutex_unlock(&tgt->mutex);
+	return count;
+}
+
+/* secret: shown as "[set]" or empty, never in clear. */
+static ssize_t rfl_ini_cfg_str_show(struct config_item *item, char *page,
+				    size_t off, bool secret)
+{
+	struct rfl_ini_tgt *tgt = to_tgt(item);
+	const char *s;
+	ssize_t ret;
+
+	mutex_lock(&tgt->mutex);
+	s = rfl_ini_cfg_field(tgt, off);
+	if (secret)
+		ret = sysfs_emit(page, "%s\n", *s ? "[set]" : "");
+	else
+		ret = sysfs_emit(page, "%s\n", s);
+	mutex_unlock(&tgt->mutex);
+	return ret;
+}
+
+static ssize_t rfl_ini_cfg_str_store(struct config_item *item,
+				     const char *page, size_t count,
+				     size_t off)
+{
+	struct rfl_ini_tgt *tgt = to_tgt(item);
+	int ret;
+
+	mutex_lock(&tgt->mutex);
+	ret = rfl_ini_copy_str(rfl_ini_cfg_field(tgt, off), RFL_INI_CHAP_LEN,
+			       page, count);
+	mutex_unlock(&tgt->mutex);
+	return ret ? ret : count;
+}
+
+#define RFL_INI_CFG_ATTR(name, kind, lo, hi)				\
+enum { rfl_ini_off_##name = offsetof(struct rfl_ini_cfg, name),	\
+	rfl_ini_kind_##name = (kind) };					\
+static ssize_t rfl_ini_tgt_##name##_show(struct config_item *item,	\
+					 char *page)			\
+{									\
+	return rfl_ini_cfg_show(item, page, rfl_ini_off_##name,		\
+				rfl_ini_kind_##name);			\
+}									\
+static ssize_t rfl_ini_tgt_##name##_store(struct config_item *item,	\
+					  const char *page,		\
+					  size_t count)			\
+{									\
+	return rfl_ini_cfg_store(item, page, count,			\
+				 rfl_ini_off_##name,			\
+				 rfl_ini_kind_##name, lo, hi);		\
+}
+
+#define RFL_INI_STR_ATTR(name, secret)					\
+enum { rfl_ini_off_##name = offsetof(struct rfl_ini_cfg, name) };	\
+static ssize_t rfl_ini_tgt_##name##_show(struct config_item *item,	\
+					 char *page)			\
+{									\
+	return rfl_ini_cfg_str_show(item, page, rfl_ini_off_##name,	\
+				    secret);				\
+}									\
+static ssize_t rfl_ini_tgt_##name##_store(struct config_item *item,	\
+					  const char *page,		\
+					  size_t count)			\
+{									\
+	return rfl_ini_cfg_str_store(item, page, count,			\
+				     rfl_ini_off_##name);		\
+}
+
+RFL_INI_CFG_ATTR(header_digest, 2, 0, 0)
+RFL_INI_CFG_ATTR(data_digest, 2, 0, 0)
+RFL_INI_CFG_ATTR(immediate_data, 1, 0, 0)
+RFL_INI_CFG_ATTR(initial_r2t, 1, 0, 0)
+RFL_INI_CFG_ATTR(max_recv_dlength, 0, 512, 16777215)
+RFL_INI_CFG_ATTR(max_burst, 0, 512, 16777215)
+RFL_INI_CFG_ATTR(first_burst, 0, 512, 16777215)
+RFL_INI_CFG_ATTR(max_outstanding_r2t, 0, 1, 65535)
+RFL_INI_CFG_ATTR(queue_depth, 0, 1, 1024)
+RFL_INI_CFG_ATTR(nop_interval, 0, 0, 3600)
+RFL_INI_CFG_ATTR(nop_timeout, 0, 1, 3600)
+RFL_INI_CFG_ATTR(replacement_timeout, 0, 0, 86400)
+RFL_INI_STR_ATTR(chap_userid, false)
+RFL_INI_STR_ATTR(chap_password, true)
+RFL_INI_STR_ATTR(chap_mutual_userid, false)
+RFL_INI_STR_ATTR(chap_mutual_password, true)
+
+static ssize_t rfl_ini_tgt_enable_show(struct config_item *item, char *page)
+{
+	int state = READ_ONCE(to_tgt(item)->state);
+
+	return sysfs_emit(page, "%d\n", state != RFL_INI_DISABLED);
+}
+
+static ssize_t rfl_ini_tgt_enable_store(struct config_item *item,
+					const char *page, size_t count)
+{
+	struct rfl_ini_tgt *tgt = to_tgt(item);
+	bool on;
+	int ret = 0;
+
+	if (kstrtobool(page, &on))
+		return -EINVAL;
+	mutex_lock(&tgt->mutex);
+	if (on && !tgt->sess)
+		ret = rfl_ini_enable(tgt);
+	else if (!on && tgt->sess)
+		rfl_ini_disable(tgt);
+	mutex_unlock(&tgt->mutex);
+	return ret ? ret : count;
+}
+
+static const char * const rfl_ini_state_names[] = {
+	[RFL_INI_DISABLED] = "disabled",
+	[RFL_INI_LOGGING_IN] = "logging-in",
+	[RFL_INI_LOGGED_IN] = "logged-in",
+	[RFL_INI_FAILED] = "failed",
+	[RFL_INI_LOGGING_OUT] = "logging-out",
+};
+
+static ssize_t rfl_ini_tgt_state_show(struct config_item *item, char *page)
+{
+	int state = READ_ONCE(to_tgt(item)->state);
+
+	if (state < 0 || state >= ARRAY_SIZE(rfl_ini_state_names))
+		return -EIO;
+	return sysfs_emit(page, "%s\n", rfl_ini_state_names[state]);
+}
+
+static ssize_t rfl_ini_tgt_last_error_show(struct config_item *item,
+					   char *page)
+{
+	struct rfl_ini_tgt *tgt = to_tgt(item);
+	ssize_t ret;
+
+	mutex_lock(&tgt->mutex);
+	ret = sysfs_emit(page, "%s\n", tgt->last_error);
+	mutex_unlock(&tgt->mutex);
+	return ret;
+}
+
+static ssize_t rfl_ini_tgt_host_show(struct config_item *item, char *page)
+{
+	struct rfl_ini_tgt *tgt = to_tgt(item);
+	ssize_t ret;
+
+	mutex_lock(&tgt->mutex);
+	if (tgt->sess && tgt->sess->shost)
+		ret = sysfs_emit(page, "%u\n", tgt->sess->shost->host_no);
+	else
+		ret = sysfs_emit(page, "\n");
+	mutex_unlock(&tgt->mutex);
+	return ret;
+}
+
+static ssize_t rfl_ini_tgt_negotiated_show(struct config_item *item,
+					   char *page)
+{
+	struct rfl_ini_tgt *tgt = to_tgt(item);
+	const struct rfl_params *p;
+	ssize_t ret;
+
+	mutex_lock(&tgt->mutex);
+	if (!tgt->sess) {
+		mutex_unlock(&tgt->mutex);
+		return sysfs_emit(page, "\n");
+	}
+	p = &tgt->sess->params;
+	ret = sysfs_emit(page,
+			 "HeaderDigest=%s\nDataDigest=%s\n"
+			 "MaxRecvDataSegmentLength=%u\n"
+			 "MaxXmitDataSegmentLength=%u\n"
+			 "MaxBurstLength=%u\nFirstBurstLength=%u\n"
+			 "ImmediateData=%s\nInitialR2T=%s\n"
+			 "MaxOutstandingR2T=%u\nDataPDUInOrder=%s\n"
+			 "DataSequenceInOrder=%s\nDefaultTime2Wait=%u\n"
+			 "DefaultTime2Retain=%u\nErrorRecoveryLevel=%u\n"
+			 "MaxConnections=%u\nTSIH=%u\n",
+			 p->header_digest ? "CRC32C" : "None",
+			 p->data_digest ? "CRC32C" : "None",
+			 p->max_recv_dsl, p->max_xmit_dsl, p->max_burst,
+			 p->first_burst, p->immediate_data ? "Yes" : "No",
+			 p->initial_r2t ? "Yes" : "No", p->max_r2t,
+			 p->data_pdu_in_order ? "Yes" : "No",
+			 p->data_seq_in_order ? "Yes" : "No", p->time2wait,
+			 p->time2retain, p->erl, p->max_connections,
+			 tgt->sess->tsih);
+	mutex_unlock(&tgt->mutex);
+	return ret;
+}
+
+static ssize_t rfl_ini_tgt_stats_show(struct config_item *item, char *page)
+{
+	struct rfl_ini_stats *s = &to_tgt(item)->stats;
+
+	return sysfs_emit(page,
+			  "commands %lld\nbytes_in %lld\nbytes_out %lld\n"
+			  "errors %lld\nreconnects %lld\n",
+			  atomic64_read(&s->cmds), atomic64_read(&s->bytes_in),
+			  atomic64_read(&s->bytes_out),
+			  atomic64_read(&s->errors),
+			  atomic64_read(&s->reconnects));
+}
+
+CONFIGFS_ATTR(rfl_ini_tgt_, target_iqn);
+CONFIGFS_ATTR(rfl_ini_tgt_, portal);
+CONFIGFS_ATTR(rfl_ini_tgt_, header_digest);
+CONFIGFS_ATTR(rfl_ini_tgt_, data_digest);
+CONFIGFS_ATTR(rfl_ini_tgt_, immediate_data);
+CONFIGFS_ATTR(rfl_ini_tgt_, initial_r2t);
+CONFIGFS_ATTR(rfl_ini_tgt_, max_recv_dlength);
+CONFIGFS_ATTR(rfl_ini_tgt_, max_burst);
+CONFIGFS_ATTR(rfl_ini_tgt_, first_burst);
+CONFIGFS_ATTR(rfl_ini_tgt_, max_outstanding_r2t);
+CONFIGFS_ATTR(rfl_ini_tgt_, queue_depth);
+CONFIGFS_ATTR(rfl_ini_tgt_, nop_interval);
+CONFIGFS_ATTR(rfl_ini_tgt_, nop_timeout);
+CONFIGFS_ATTR(rfl_ini_tgt_, replacement_timeout);
+CONFIGFS_ATTR(rfl_ini_tgt_, chap_userid);
+CONFIGFS_ATTR(rfl_ini_tgt_, chap_password);
+CONFIGFS_ATTR(rfl_ini_tgt_, chap_mutual_userid);
+CONFIGFS_ATTR(rfl_ini_tgt_, chap_mutual_password);
+CONFIGFS_ATTR(rfl_ini_tgt_, enable);
+CONFIGFS_ATTR_RO(rfl_ini_tgt_, state);
+CONFIGFS_ATTR_RO(rfl_ini_tgt_, last_error);
+CONFIGFS_ATTR_RO(rfl_ini_tgt_, host);
+CONFIGFS_ATTR_RO(rfl_ini_tgt_, negotiated);
+CONFIGFS_ATTR_RO(rfl_ini_tgt_, stats);
+
+static struct configfs_attribute *rfl_ini_tgt_attrs[] = {
+	&rfl_ini_tgt_attr_target_iqn,
+	&rfl_ini_tgt_attr_portal,
+	&rfl_ini_tgt_attr_header_digest,
+	&rfl_ini_tgt_attr_data_digest,
+	&rfl_ini_tgt_attr_immediate_data,
+	&rfl_ini_tgt_attr_initial_r2t,
+	&rfl_ini_tgt_attr_max_recv_dlength,
+	&rfl_ini_tgt_attr_max_burst,
+	&rfl_ini_tgt_attr_first_burst,
+	&rfl_ini_tgt_attr_max_outstanding_r2t,
+	&rfl_ini_tgt_attr_queue_depth,
+	&rfl_ini_tgt_attr_nop_interval,
+	&rfl_ini_tgt_attr_nop_timeout,
+	&rfl_ini_tgt_attr_replacement_timeout,
+	&rfl_ini_tgt_attr_chap_userid,
+	&rfl_ini_tgt_attr_chap_password,
+	&rfl_ini_tgt_attr_chap_mutual_userid,
+	&rfl_ini_tgt_attr_chap_mutual_password,
+	&rfl_ini_tgt_attr_enable,
+	&rfl_ini_tgt_attr_state,
+	&rfl_ini_tgt_attr_last_error,
+	&rfl_ini_tgt_attr_host,
+	&rfl_ini_tgt_attr_negotiated,
+	&rfl_ini_tgt_attr_stats,
+	NULL,
+};
+
+static void rfl_ini_tgt_release(struct config_item *item)
+{
+	kfree(to_tgt(item));
+}
+
+static struct configfs_item_operations rfl_ini_tgt_ops = {
+	.release = rfl_ini_tgt_release,
+};
+
+static const struct config_item_type rfl_ini_tgt_type = {
+	.ct_item_ops = &rfl_ini_tgt_ops,
+	.ct_attrs = rfl_ini_tgt_attrs,
+	.ct_owner = THIS_MODULE,
+};
+
+static struct config_group *rfl_ini_targets_make(struct config_group *group,
+						 const char *name)
+{
+	struct rfl_ini_tgt *tgt = kzalloc(sizeof(*tgt), GFP_KERNEL);
+	struct rfl_ini_cfg *c;
+
+	if (!tgt)
+		return ERR_PTR(-ENOMEM);
+	mutex_init(&tgt->mutex);
+	c = &tgt->cfg;
+	c->max_recv_dlength = 262144;
+	c->max_burst = 262144;
+	c->first_burst = 65536;
+	c->immediate_data = true;
+	c->initial_r2t = false;
+	c->max_outstanding_r2t = 1;
+	c->queue_depth = 32;
+	c->nop_interval = 5;
+	c->nop_timeout = 5;
+	c->replacement_timeout = 120;
+	/* ISID type "random" (RFC 7143 section 11.12.5), kept for life. */
+	get_random_bytes(tgt->isid, sizeof(tgt->isid));
+	tgt->isid[0] = 0x80 | (tgt->isid[0] & 0x3f);
+	tgt->state = RFL_INI_DISABLED;
+	config_group_init_type_name(&tgt->group, name, &rfl_ini_tgt_type);
+	return &tgt->group;
+}
+
+static void rfl_ini_targets_drop(struct config_group *group,
+				 struct config_item *item)
+{
+	struct rfl_ini_tgt *tgt = to_tgt(item);
+
+	mutex_lock(&tgt->mutex);
+	if (tgt->sess)
+		rfl_ini_disable(tgt);
+	mutex_unlock(&tgt->mutex);
+	config_item_put(item);
+}
+
+static struct configfs_group_operations rfl_ini_targets_ops = {
+	.make_group = rfl_ini_targets_make,
+	.drop_item = rfl_ini_targets_drop,
+};
+
+static const struct config_item_type rfl_ini_targets_type = {
+	.ct_group_ops = &rfl_ini_targets_ops,
+	.ct_owner = THIS_MODULE,
+};
+
+static const struct config_item_type rfl_ini_root_type = {
+	.ct_attrs = rfl_ini_root_attrs,
+	.ct_owner = THIS_MODULE,
+};
+
+static struct configfs_subsystem rfl_ini_subsys = {
+	.su_group = {
+		.cg_item = {
+			.ci_namebuf = RFL_INI_NAME,
+			.ci_type = &rfl_ini_root_type,
+		},
+	},
+};
+
+static struct config_group rfl_ini_targets_group;
+
+int rfl_ini_configfs_init(void)
+{
+	int ret;
+
+	config_group_init(&rfl_ini_subsys.su_group);
+	mutex_init(&rfl_ini_subsys.su_mutex);
+	config_group_init_type_name(&rfl_ini_targets_group, "targets",
+				    &rfl_ini_targets_type);
+	configfs_add_default_group(&rfl_ini_targets_group,
+				   &rfl_ini_subsys.su_group);
+	ret = configfs_register_subsystem(&rfl_ini_subsys);
+	if (ret)
+		pr_err("cannot register configfs subsystem: %d\n", ret);
+	return ret;
+}
+
+void rfl_ini_configfs_exit(void)
+{
+	configfs_unregister_subsystem(&rfl_ini_subsys);
+}

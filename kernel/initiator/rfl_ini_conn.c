@@ -1,0 +1,363 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Connections: enable (socket in the enabling process's namespace,
+ * connect, login, switch to non-blocking callbacks, add the SCSI host),
+ * the socket callbacks that drive io_work, io_work itself, NOP-Out pings,
+ * failure and disable.
+ *
+ * Teardown order (err_work, the only place that stops a connection): the
+ * session is marked dead under sess->lock (queuecommand queues nothing
+ * after that), the socket callbacks are restored and the socket shut
+ * down, io_work and the ping are cancelled, the transmit queue is dropped
+ * and every command still outstanding is completed with an error.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/nsproxy.h>
+#include <linux/sched.h>
+#include <net/tcp.h>
+
+#include "rfl_ini.h"
+
+/**
+ * rfl_ini_set_error() - record why a login or connection failed.
+ * @tgt: the target object; its mutex is held or it is being enabled
+ * @fmt: printf format of the reason
+ *
+ * The reason is kept in last_error and logged once.
+ */
+void rfl_ini_set_error(struct rfl_ini_tgt *tgt, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vscnprintf(tgt->last_error, sizeof(tgt->last_error), fmt, ap);
+	va_end(ap);
+	pr_warn("%s: %s\n", config_item_name(&tgt->group.cg_item),
+		tgt->last_error);
+}
+
+static void rfl_ini_sk_data_ready(struct sock *sk)
+{
+	struct rfl_ini_sess *sess;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	sess = sk->sk_user_data;
+	if (sess)
+		queue_work(rfl_ini_wq, &sess->io_work);
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+static void rfl_ini_sk_write_space(struct sock *sk)
+{
+	struct rfl_ini_sess *sess;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	sess = sk->sk_user_data;
+	if (sess && sk_stream_is_writeable(sk)) {
+		clear_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+		queue_work(rfl_ini_wq, &sess->io_work);
+	}
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+static void rfl_ini_sk_state_change(struct sock *sk)
+{
+	struct rfl_ini_sess *sess;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	sess = sk->sk_user_data;
+	if (sess) {
+		switch (sk->sk_state) {
+		case TCP_FIN_WAIT1:
+		case TCP_CLOSE_WAIT:
+		case TCP_CLOSE:
+			rfl_ini_conn_fail(sess, "connection closed by peer");
+			break;
+		default:
+			break;
+		}
+	}
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+void rfl_ini_kick(struct rfl_ini_sess *sess)
+{
+	queue_work(rfl_ini_wq, &sess->io_work);
+}
+
+static void rfl_ini_io_work(struct work_struct *work)
+{
+	struct rfl_ini_sess *sess = container_of(work, struct rfl_ini_sess,
+						 io_work);
+	int budget = RFL_INI_IO_BUDGET;
+	int rx, tx;
+
+	do {
+		rx = rfl_ini_rx_work(sess, &budget);
+		if (rx < 0)
+			goto fail;
+		tx = rfl_ini_tx_work(sess, &budget);
+		if (tx < 0)
+			goto fail;
+	} while ((rx > 0 || tx > 0) && budget > 0);
+	/* Out of budget with work left: let other sessions run. */
+	if (budget <= 0)
+		queue_work(rfl_ini_wq, &sess->io_work);
+	return;
+fail:
+	rfl_ini_conn_fail(sess, rx < 0 ? "receive error" : "transmit error");
+}
+
+/**
+ * rfl_ini_conn_fail() - start tearing a connection down
+ * @sess: the session
+ * @why: reason for the log, NULL for an orderly close
+ *
+ * Context: any; the teardown runs in err_work.
+ */
+void rfl_ini_conn_fail(struct rfl_ini_sess *sess, const char *why)
+{
+	unsigned long flags;
+	bool first;
+
+	spin_lock_irqsave(&sess->lock, flags);
+	first = !sess->dead;
+	sess->dead = true;
+	spin_unlock_irqrestore(&sess->lock, flags);
+	if (!first)
+		return;
+	if (why) {
+		pr_warn_ratelimited("%pISpc: connection failed: %s\n",
+				    &sess->peer, why);
+		atomic64_inc(&sess->tgt->stats.errors);
+	}
+	queue_work(rfl_ini_wq, &sess->err_work);
+}
+
+static void rfl_ini_err_work(struct work_struct *work)
+{
+	struct rfl_ini_sess *sess = container_of(work, struct rfl_ini_sess,
+						 err_work);
+	struct sock *sk = sess->sock->sk;
+
+	write_lock_bh(&sk->sk_callback_lock);
+	if (sk->sk_user_data == sess) {
+		sk->sk_user_data = NULL;
+		sk->sk_data_ready = sess->old_data_ready;
+		sk->sk_write_space = sess->old_write_space;
+		sk->sk_state_change = sess->old_state_change;
+	}
+	write_unlock_bh(&sk->sk_callback_lock);
+	kernel_sock_shutdown(sess->sock, SHUT_RDWR);
+	cancel_work_sync(&sess->io_work);
+	cancel_delayed_work_sync(&sess->nop_work);
+	rfl_ini_tx_flush(sess);
+	rfl_ini_fail_all(sess, DID_TRANSPORT_FAILFAST);
+	complete_all(&sess->logout_done);
+	complete_all(&sess->tmf_done);
+	if (READ_ONCE(sess->tgt->state) == RFL_INI_LOGGED_IN)
+		WRITE_ONCE(sess->tgt->state, RFL_INI_FAILED);
+}
+
+static void rfl_ini_nop_work(struct work_struct *work)
+{
+	struct rfl_ini_sess *sess = container_of(to_delayed_work(work),
+						 struct rfl_ini_sess,
+						 nop_work);
+	u32 interval = sess->tgt->cfg.nop_interval;
+	u32 timeout = sess->tgt->cfg.nop_timeout;
+	struct iscsi_nopout *hdr;
+	struct rfl_ini_txe *txe;
+	unsigned long flags;
+	bool dead;
+
+	spin_lock_irqsave(&sess->lock, flags);
+	dead = sess->dead;
+	spin_unlock_irqrestore(&sess->lock, flags);
+	if (dead || !interval)
+		return;
+	if (READ_ONCE(sess->nop_ttt_pending)) {
+		if (time_after(jiffies, sess->nop_sent + timeout * HZ)) {
+			rfl_ini_conn_fail(sess, "NOP-Out ping timed out");
+			return;
+		}
+		queue_delayed_work(rfl_ini_wq, &sess->nop_work, HZ);
+		return;
+	}
+	txe = rfl_ini_ctl_alloc(ISCSI_OP_NOOP_OUT, 0, GFP_NOIO);
+	if (txe) {
+		hdr = (struct iscsi_nopout *)txe->hdr;
+		hdr->opcode |= ISCSI_OP_IMMEDIATE;
+		hdr->itt = cpu_to_be32(RFL_INI_ITT_NOP);
+		hdr->ttt = cpu_to_be32(ISCSI_RESERVED_TAG);
+		txe->immediate = true;
+		sess->nop_sent = jiffies;
+		WRITE_ONCE(sess->nop_ttt_pending, 1);
+		rfl_ini_queue_txe(sess, txe);
+	}
+	queue_delayed_work(rfl_ini_wq, &sess->nop_work, interval * HZ);
+}
+
+static int rfl_ini_connect(struct rfl_ini_sess *sess)
+{
+	struct rfl_ini_tgt *tgt = sess->tgt;
+	struct sockaddr_storage *ss = &tgt->cfg.portal;
+	int ret;
+
+	ret = sock_create_kern(sess->net, ss->ss_family, SOCK_STREAM,
+			       IPPROTO_TCP, &sess->sock);
+	if (ret) {
+		rfl_ini_set_error(tgt, "cannot create socket: %d", ret);
+		return ret;
+	}
+	sess->sock->sk->sk_allocation = GFP_NOIO;
+	WRITE_ONCE(sess->sock->sk->sk_rcvtimeo, RFL_INI_LOGIN_TMO * HZ);
+	WRITE_ONCE(sess->sock->sk->sk_sndtimeo, RFL_INI_LOGIN_TMO * HZ);
+	tcp_sock_set_nodelay(sess->sock->sk);
+	sess->peer = *ss;
+	ret = kernel_connect(sess->sock, (struct sockaddr *)ss,
+			     ss->ss_family == AF_INET6 ?
+			     sizeof(struct sockaddr_in6) :
+			     sizeof(struct sockaddr_in), 0);
+	if (ret) {
+		rfl_ini_set_error(tgt, "cannot connect to %pISpc: %d", ss,
+				  ret);
+		return ret;
+	}
+	return 0;
+}
+
+/* Login done: from now on the socket is driven by io_work. */
+static void rfl_ini_start_io(struct rfl_ini_sess *sess)
+{
+	struct sock *sk = sess->sock->sk;
+
+	WRITE_ONCE(sk->sk_rcvtimeo, MAX_SCHEDULE_TIMEOUT);
+	WRITE_ONCE(sk->sk_sndtimeo, MAX_SCHEDULE_TIMEOUT);
+	write_lock_bh(&sk->sk_callback_lock);
+	sk->sk_user_data = sess;
+	sess->old_data_ready = sk->sk_data_ready;
+	sess->old_write_space = sk->sk_write_space;
+	sess->old_state_change = sk->sk_state_change;
+	sk->sk_data_ready = rfl_ini_sk_data_ready;
+	sk->sk_write_space = rfl_ini_sk_write_space;
+	sk->sk_state_change = rfl_ini_sk_state_change;
+	write_unlock_bh(&sk->sk_callback_lock);
+	queue_work(rfl_ini_wq, &sess->io_work);
+	if (sess->tgt->cfg.nop_interval)
+		queue_delayed_work(rfl_ini_wq, &sess->nop_work,
+				   sess->tgt->cfg.nop_interval * HZ);
+}
+
+/**
+ * rfl_ini_enable() - log into a target and expose its LUNs
+ * @tgt: the target object, its mutex held
+ *
+ * The socket is created in the network namespace of the calling process.
+ * Login runs here, synchronously; on success the SCSI host is added and
+ * scanned.
+ *
+ * Return: 0, or a negative errno with the reason in last_error.
+ */
+int rfl_ini_enable(struct rfl_ini_tgt *tgt)
+{
+	struct rfl_ini_sess *sess;
+	char name[RFL_NAME_MAX + 1];
+	int ret;
+
+	if (!*rfl_ini_initiator_name(name, sizeof(name))) {
+		rfl_ini_set_error(tgt, "initiator_name is not set");
+		return -EINVAL;
+	}
+	if (!tgt->cfg.target_iqn[0] || !tgt->cfg.portal.ss_family) {
+		rfl_ini_set_error(tgt, "target_iqn and portal must be set");
+		return -EINVAL;
+	}
+	if (tgt->cfg.first_burst > tgt->cfg.max_burst) {
+		rfl_ini_set_error(tgt, "first_burst is above max_burst");
+		return -EINVAL;
+	}
+	sess = rfl_ini_sess_alloc(tgt);
+	if (!sess)
+		return -ENOMEM;
+	INIT_WORK(&sess->io_work, rfl_ini_io_work);
+	INIT_WORK(&sess->err_work, rfl_ini_err_work);
+	INIT_DELAYED_WORK(&sess->nop_work, rfl_ini_nop_work);
+	sess->net = get_net(current->nsproxy->net_ns);
+	WRITE_ONCE(tgt->state, RFL_INI_LOGGING_IN);
+	tgt->last_error[0] = '\0';
+
+	ret = rfl_ini_connect(sess);
+	if (!ret)
+		ret = rfl_ini_login(sess);
+	if (ret)
+		goto fail;
+	rfl_ini_start_io(sess);
+	tgt->sess = sess;
+	WRITE_ONCE(tgt->state, RFL_INI_LOGGED_IN);
+	ret = rfl_ini_scsi_add(sess);
+	if (ret) {
+		rfl_ini_set_error(tgt, "cannot add SCSI host: %d", ret);
+		rfl_ini_disable(tgt);
+		return ret;
+	}
+	pr_info("%s: logged into %s at %pISpc, SCSI host %u\n",
+		config_item_name(&tgt->group.cg_item), tgt->cfg.target_iqn,
+		&sess->peer, sess->shost->host_no);
+	return 0;
+fail:
+	WRITE_ONCE(tgt->state, RFL_INI_DISABLED);
+	rfl_ini_sess_free(sess);
+	return ret < 0 ? ret : -EIO;
+}
+
+/* Logout Request (close the session) and wait for the answer. */
+static void rfl_ini_logout(struct rfl_ini_sess *sess)
+{
+	struct iscsi_logout *hdr;
+	struct rfl_ini_txe *txe;
+	unsigned long flags;
+	bool dead;
+
+	spin_lock_irqsave(&sess->lock, flags);
+	dead = sess->dead;
+	spin_unlock_irqrestore(&sess->lock, flags);
+	if (dead)
+		return;
+	txe = rfl_ini_ctl_alloc(ISCSI_OP_LOGOUT, 0, GFP_KERNEL);
+	if (!txe)
+		return;
+	hdr = (struct iscsi_logout *)txe->hdr;
+	hdr->opcode |= ISCSI_OP_IMMEDIATE;
+	hdr->flags = ISCSI_FLAG_CMD_FINAL | ISCSI_LOGOUT_REASON_CLOSE_SESSION;
+	hdr->itt = cpu_to_be32(RFL_INI_ITT_LOGOUT);
+	txe->immediate = true;
+	rfl_ini_queue_txe(sess, txe);
+	if (!wait_for_completion_timeout(&sess->logout_done,
+					 RFL_INI_LOGOUT_TMO * HZ))
+		pr_warn("%pISpc: no Logout Response\n", &sess->peer);
+}
+
+/**
+ * rfl_ini_disable() - log out and remove the SCSI host
+ * @tgt: the target object, its mutex held
+ */
+void rfl_ini_disable(struct rfl_ini_tgt *tgt)
+{
+	struct rfl_ini_sess *sess = tgt->sess;
+
+	if (!sess)
+		return;
+	WRITE_ONCE(tgt->state, RFL_INI_LOGGING_OUT);
+	rfl_ini_scsi_remove(sess);
+	rfl_ini_logout(sess);
+	rfl_ini_conn_fail(sess, NULL);
+	flush_work(&sess->err_work);
+	tgt->sess = NULL;
+	WRITE_ONCE(tgt->state, RFL_INI_DISABLED);
+	pr_info("%s: logged out of %s\n",
+		config_item_name(&tgt->group.cg_item), tgt->cfg.target_iqn);
+	rfl_ini_sess_free(sess);
+}

@@ -1,0 +1,139 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# reflect_initiator against stock LIO (iscsi_target_mod) over loopback:
+# configfs layout, login and the sd disk it exposes, fio verify over mixed
+# block sizes, a filesystem round trip, a second enable cycle with CRC32C
+# header and data digests, a refused login with its reason, a stock
+# open-iscsi session beside ours (both disks verified, iscsiadm still
+# works), disable and unload.
+# smoke
+
+. "$(dirname "$0")/../lib/vmlib.sh"
+
+IQN_A=iqn.2026-11.org.reflect.test:lio-ours
+IQN_B=iqn.2026-11.org.reflect.test:lio-stock
+PORTAL=127.0.0.1:3260
+INI=/sys/kernel/config/reflect_initiator
+T=$INI/targets/lio
+
+# ini_load: both modules of this project that the host side needs.
+ini_load() {
+	modprobe libcrc32c && modprobe sd_mod || return 1
+	insmod "$RFL_MODDIR/kernel/proto/reflect_proto.ko" || return 1
+	insmod "$RFL_MODDIR/kernel/initiator/reflect_initiator.ko" || return 1
+	test -d "$INI/targets"
+}
+
+# ini_layout: the target object's attributes and their defaults.
+ini_layout() {
+	local f
+	for f in target_iqn portal header_digest data_digest max_recv_dlength \
+		max_burst first_burst immediate_data initial_r2t \
+		max_outstanding_r2t queue_depth nop_interval nop_timeout \
+		replacement_timeout chap_userid chap_password \
+		chap_mutual_userid chap_mutual_password enable state \
+		negotiated stats last_error host; do
+		[ -e "$T/$f" ] || { echo "missing $f"; return 1; }
+	done
+	[ "$(cat "$T/state")" = disabled ] || return 1
+	[ "$(cat "$T/header_digest")" = None ] || return 1
+	echo secret >"$T/chap_password" || return 1
+	[ "$(cat "$T/chap_password")" = "[set]" ] || { echo "secret shown"; return 1; }
+	echo >"$T/chap_password"
+	if echo bogus >"$T/portal" 2>/dev/null; then
+		echo "bad portal accepted"
+		return 1
+	fi
+	echo "[::1]:3260" >"$T/portal" && [ "$(cat "$T/portal")" = "[::1]:3260" ] || return 1
+	return 0
+}
+
+# ini_disk: the sd disk of our SCSI host, e.g. /dev/sdb.
+ini_disk() {
+	local h d
+	h=$(cat "$T/host") && [ -n "$h" ] || return 1
+	for d in /sys/class/scsi_host/host"$h"/device/target*/*/block/*; do
+		[ -e "$d" ] || continue
+		[ -b "/dev/${d##*/}" ] || return 1
+		echo "/dev/${d##*/}"
+		return 0
+	done
+	return 1
+}
+
+# ini_enable [DIGEST]: configure the target object, enable, wait for the disk.
+ini_enable() {
+	echo "$PORTAL" >"$T/portal" && echo $IQN_A >"$T/target_iqn" || return 1
+	echo "${1:-None}" >"$T/header_digest" && echo "${1:-None}" >"$T/data_digest" || return 1
+	echo 1 >"$T/enable" || { cat "$T/last_error"; return 1; }
+	[ "$(cat "$T/state")" = logged-in ] || return 1
+	wait_for 60 ini_disk || return 1
+}
+
+ini_negotiated() {
+	grep -qx "$1" "$T/negotiated" || { cat "$T/negotiated"; return 1; }
+}
+
+ini_disable() {
+	echo 0 >"$T/enable" || return 1
+	[ "$(cat "$T/state")" = disabled ] || return 1
+	[ -z "$(cat "$T/host")" ]
+}
+
+# ini_refused: a login to a target LIO does not have fails with the reason.
+ini_refused() {
+	echo "$PORTAL" >"$T/portal" && echo iqn.2026-11.org.reflect.test:nosuch >"$T/target_iqn" || return 1
+	if echo 1 >"$T/enable" 2>/dev/null; then
+		echo "login to an unknown target succeeded"
+		return 1
+	fi
+	# LIO answers an unknown name with "service unavailable".
+	grep -q "login refused by .*(class 0x0[23] detail" "$T/last_error" ||
+		{ cat "$T/last_error"; return 1; }
+	[ "$(cat "$T/state")" = disabled ]
+}
+
+# both_verify DEV1 DEV2: fio verify on both disks at once.
+both_verify() {
+	fio_verify "$1" --size=16m &
+	local pid=$!
+	fio_verify "$2" --size=16m || { wait $pid; return 1; }
+	wait $pid
+}
+
+t_plan 14
+t_run "LIO iscsi_target_mod loads" lio_load || t_bail "no LIO"
+BS_A=$(lio_ramdisk rd0 32)
+BS_B=$(lio_ramdisk rd1 32)
+t_run "two LIO targets with a 32 MiB ramdisk LUN each on $PORTAL" \
+	eval 'lio_iscsi_target $IQN_A $PORTAL "$BS_A" && lio_iscsi_target $IQN_B $PORTAL "$BS_B"' ||
+	t_bail "no target"
+t_run "reflect_proto and reflect_initiator load" ini_load || t_bail "no module"
+echo "$(sed -n 's/^InitiatorName=//p' /etc/iscsi/initiatorname.iscsi 2>/dev/null | head -n 1)" \
+	>"$INI/initiator_name"
+[ -n "$(cat "$INI/initiator_name")" ] || echo iqn.2026-11.org.reflect.test:host >"$INI/initiator_name"
+mkdir "$T"
+t_run "configfs layout, defaults, secrets hidden, portal parsing" ini_layout
+t_run "refused login: reason decoded in last_error" ini_refused
+t_run "enable: login, SCSI host, sd disk" ini_enable
+DEV=$(ini_disk)
+log "our disk: ${DEV:-none}; $(tr '\n' ' ' <"$T/negotiated")"
+[ -b "$DEV" ] || t_bail "no disk"
+t_run "fio verify over mixed block sizes" fio_verify "$DEV"
+t_run "mkfs.ext4, checksummed files survive remount, fsck clean" fs_roundtrip "$DEV"
+t_run "disable: logout, host removed" ini_disable
+t_run "enable with CRC32C header and data digests" eval 'ini_enable CRC32C && ini_negotiated HeaderDigest=CRC32C && ini_negotiated DataDigest=CRC32C'
+DEV=$(ini_disk)
+t_run "fio verify with digests" fio_verify "$DEV" --size=16m
+iscsi_start || t_bail "iscsid did not start"
+SDEV=$(iscsi_login $IQN_B $PORTAL)
+t_result $? "open-iscsi logs in beside us (disk ${SDEV:-none})"
+t_run "both disks verified at once, iscsiadm -m session still works" \
+	eval 'both_verify "$DEV" "$SDEV" && iscsiadm -m session | grep -q $IQN_B'
+log "stats: $(tr '\n' ' ' <"$T/stats")"
+iscsi_logout_all
+iscsi_stop
+t_run "disable, rmdir, unload, LIO teardown" \
+	eval 'ini_disable && rmdir "$T" && rmmod reflect_initiator && rmmod reflect_proto && lio_teardown'
+t_done
