@@ -226,7 +226,8 @@ struct rfl_conn {
 	struct rfl_pdu_limits rx_lim;
 
 	/* Transmit queue of struct rfl_txe: commands and control PDUs. */
-	spinlock_t txq_lock;	/* protects txq, wp_list, dead, cmd states */
+	/* Protects txq, wp_list, cmds, dead and every rfl_cmd.flags. */
+	spinlock_t txq_lock;
 	struct list_head txq;
 	struct list_head wp_list;	/* writes waiting for Data-Out */
 	struct list_head cmds;		/* every live rfl_cmd, under txq_lock */
