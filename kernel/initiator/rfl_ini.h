@@ -95,7 +95,8 @@ enum rfl_ini_state {
 	RFL_INI_DISABLED,
 	RFL_INI_LOGGING_IN,
 	RFL_INI_LOGGED_IN,
-	RFL_INI_FAILED,
+	RFL_INI_RECOVERING,	/* reconnecting, I/O held */
+	RFL_INI_FAILED,		/* past replacement_timeout: I/O fails */
 	RFL_INI_LOGGING_OUT,
 };
 
@@ -105,12 +106,13 @@ struct rfl_ini_tgt {
 	struct config_group group;
 	/*
 	 * Serialises configuration writes against enable and disable, and
-	 * guards cfg, sess and last_error.
+	 * guards cfg and sess.
 	 */
 	struct mutex mutex;
 	struct rfl_ini_cfg cfg;
 	struct rfl_ini_sess *sess;	/* NULL while disabled */
 	struct rfl_ini_stats stats;
+	spinlock_t err_lock;		/* guards last_error */
 	char last_error[RFL_INI_ERR_LEN];
 	u8 isid[6];			/* kept across reinstatement */
 	int state;			/* enum rfl_ini_state; READ_ONCE */
@@ -159,6 +161,7 @@ struct rfl_ini_task {
 
 struct rfl_ini_sess {
 	struct rfl_ini_tgt *tgt;
+	struct rfl_ini_cfg cfg;		/* snapshot taken at enable */
 	struct Scsi_Host *shost;
 	struct net *net;		/* namespace of the enabling process */
 	struct socket *sock;
@@ -180,6 +183,7 @@ struct rfl_ini_sess {
 	struct list_head txq;		/* struct rfl_ini_txe */
 	bool dead;			/* no more I/O on this connection */
 	bool window_closed;		/* a command was refused for it */
+	bool stopping;			/* disable: no more recovery */
 
 	/* Receive state: io_work only. */
 	u8 rx_state;			/* enum rfl_ini_rx_state */
@@ -214,6 +218,16 @@ struct rfl_ini_sess {
 	struct work_struct io_work;
 	struct work_struct err_work;
 	struct delayed_work nop_work;
+	struct delayed_work recovery_work;	/* reconnect and log in */
+	unsigned long recovery_start;	/* jiffies the connection was lost */
+	unsigned int recovery_delay;	/* seconds until the next attempt */
+	/*
+	 * recovery_mutex: serialises err_work's blocking of the SCSI
+	 * targets against recovery_work's reconnect and unblocking; guards
+	 * blocked and the socket pointer during recovery.
+	 */
+	struct mutex recovery_mutex;
+	bool blocked;			/* SCSI targets blocked by us */
 	u32 nop_ttt_pending;		/* NOP-Out ping outstanding */
 	unsigned long nop_sent;		/* jiffies of the ping */
 

@@ -367,6 +367,7 @@ static const char * const rfl_ini_state_names[] = {
 	[RFL_INI_DISABLED] = "disabled",
 	[RFL_INI_LOGGING_IN] = "logging-in",
 	[RFL_INI_LOGGED_IN] = "logged-in",
+	[RFL_INI_RECOVERING] = "recovering",
 	[RFL_INI_FAILED] = "failed",
 	[RFL_INI_LOGGING_OUT] = "logging-out",
 };
@@ -386,9 +387,9 @@ static ssize_t rfl_ini_tgt_last_error_show(struct config_item *item,
 	struct rfl_ini_tgt *tgt = to_tgt(item);
 	ssize_t ret;
 
-	mutex_lock(&tgt->mutex);
+	spin_lock(&tgt->err_lock);
 	ret = sysfs_emit(page, "%s\n", tgt->last_error);
-	mutex_unlock(&tgt->mutex);
+	spin_unlock(&tgt->err_lock);
 	return ret;
 }
 
@@ -532,6 +533,7 @@ static struct config_group *rfl_ini_targets_make(struct config_group *group,
 	if (!tgt)
 		return ERR_PTR(-ENOMEM);
 	mutex_init(&tgt->mutex);
+	spin_lock_init(&tgt->err_lock);
 	c = &tgt->cfg;
 	c->max_recv_dlength = 262144;
 	c->max_burst = 262144;

@@ -3,13 +3,17 @@
  * Connections: enable (socket in the enabling process's namespace,
  * connect, login, switch to non-blocking callbacks, add the SCSI host),
  * the socket callbacks that drive io_work, io_work itself, NOP-Out pings,
- * failure and disable.
+ * failure, session recovery and disable.
  *
  * Teardown order (err_work, the only place that stops a connection): the
  * session is marked dead under sess->lock (queuecommand queues nothing
  * after that), the socket callbacks are restored and the socket shut
- * down, io_work and the ping are cancelled, the transmit queue is dropped
- * and every command still outstanding is completed with an error.
+ * down, io_work and the ping are cancelled and the transmit queue is
+ * dropped. Then, unless the target is being disabled, the SCSI targets
+ * are blocked and every outstanding command goes back to the midlayer
+ * for retry; recovery_work reconnects with backoff and reinstates the
+ * session (same ISID), or past replacement_timeout lets I/O fail. When
+ * disabling, outstanding commands are completed with an error.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -25,17 +29,22 @@
  * @tgt: the target object; its mutex is held or it is being enabled
  * @fmt: printf format of the reason
  *
- * The reason is kept in last_error and logged once.
+ * The reason is kept in last_error and logged (rate-limited: a target
+ * that keeps refusing during recovery does not flood the log).
  */
 void rfl_ini_set_error(struct rfl_ini_tgt *tgt, const char *fmt, ...)
 {
+	char buf[RFL_INI_ERR_LEN];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vscnprintf(tgt->last_error, sizeof(tgt->last_error), fmt, ap);
+	vscnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	pr_warn("%s: %s\n", config_item_name(&tgt->group.cg_item),
-		tgt->last_error);
+	spin_lock(&tgt->err_lock);
+	strscpy(tgt->last_error, buf, sizeof(tgt->last_error));
+	spin_unlock(&tgt->err_lock);
+	pr_warn_ratelimited("%s: %s\n", config_item_name(&tgt->group.cg_item),
+			    buf);
 }
 
 static void rfl_ini_sk_data_ready(struct sock *sk)
@@ -136,11 +145,16 @@ void rfl_ini_conn_fail(struct rfl_ini_sess *sess, const char *why)
 	queue_work(rfl_ini_wq, &sess->err_work);
 }
 
+static void rfl_ini_start_io(struct rfl_ini_sess *sess);
+static int rfl_ini_connect(struct rfl_ini_sess *sess);
+
 static void rfl_ini_err_work(struct work_struct *work)
 {
 	struct rfl_ini_sess *sess = container_of(work, struct rfl_ini_sess,
 						 err_work);
 	struct sock *sk = sess->sock->sk;
+	unsigned long flags;
+	bool recover;
 
 	write_lock_bh(&sk->sk_callback_lock);
 	if (sk->sk_user_data == sess) {
@@ -154,11 +168,103 @@ static void rfl_ini_err_work(struct work_struct *work)
 	cancel_work_sync(&sess->io_work);
 	cancel_delayed_work_sync(&sess->nop_work);
 	rfl_ini_tx_flush(sess);
-	rfl_ini_fail_all(sess, DID_TRANSPORT_FAILFAST);
 	complete_all(&sess->logout_done);
 	complete_all(&sess->tmf_done);
-	if (READ_ONCE(sess->tgt->state) == RFL_INI_LOGGED_IN)
-		WRITE_ONCE(sess->tgt->state, RFL_INI_FAILED);
+	spin_lock_irqsave(&sess->lock, flags);
+	recover = !sess->stopping;
+	spin_unlock_irqrestore(&sess->lock, flags);
+	if (!recover) {
+		rfl_ini_fail_all(sess, DID_TRANSPORT_FAILFAST);
+		return;
+	}
+	/*
+	 * Hold I/O: block the SCSI targets first, so that the commands
+	 * handed back now wait in their queues for the new connection.
+	 */
+	mutex_lock(&sess->recovery_mutex);
+	if (!sess->blocked) {
+		rfl_scsi_block_targets(&sess->shost->shost_gendev);
+		sess->blocked = true;
+	}
+	rfl_ini_fail_all(sess, DID_IMM_RETRY);
+	WRITE_ONCE(sess->tgt->state, RFL_INI_RECOVERING);
+	sess->recovery_start = jiffies;
+	sess->recovery_delay = 1;
+	queue_delayed_work(rfl_ini_wq, &sess->recovery_work, HZ);
+	mutex_unlock(&sess->recovery_mutex);
+}
+
+/* Unblock the SCSI targets: running again, or failing their I/O. */
+static void rfl_ini_unblock(struct rfl_ini_sess *sess, bool running)
+{
+	if (!sess->blocked)
+		return;
+	sess->blocked = !running;
+	scsi_target_unblock(&sess->shost->shost_gendev,
+			    running ? SDEV_RUNNING : SDEV_TRANSPORT_OFFLINE);
+}
+
+static void rfl_ini_recovery_work(struct work_struct *work)
+{
+	struct rfl_ini_sess *sess = container_of(to_delayed_work(work),
+						 struct rfl_ini_sess,
+						 recovery_work);
+	struct rfl_ini_tgt *tgt = sess->tgt;
+	u32 tmo = sess->cfg.replacement_timeout;
+	unsigned long flags;
+	bool stopping;
+	int ret;
+
+	mutex_lock(&sess->recovery_mutex);
+	if (READ_ONCE(tgt->state) == RFL_INI_RECOVERING &&
+	    time_after(jiffies, sess->recovery_start + tmo * HZ)) {
+		pr_warn("%s: no session after replacement_timeout (%u s): failing I/O\n",
+			config_item_name(&tgt->group.cg_item), tmo);
+		WRITE_ONCE(tgt->state, RFL_INI_FAILED);
+		/* Held and new commands fail from now on (DID_NO_CONNECT). */
+		rfl_ini_unblock(sess, false);
+	}
+	if (sess->sock) {
+		sock_release(sess->sock);
+		sess->sock = NULL;
+	}
+	sess->tsih = 0;		/* same ISID, new session: reinstatement */
+	ret = rfl_ini_connect(sess);
+	if (!ret)
+		ret = rfl_ini_login(sess);
+	spin_lock_irqsave(&sess->lock, flags);
+	stopping = sess->stopping;
+	if (!ret && !stopping) {
+		sess->dead = false;
+		sess->window_closed = false;
+	}
+	spin_unlock_irqrestore(&sess->lock, flags);
+	if (stopping)
+		goto out;
+	if (ret) {
+		sess->recovery_delay = min(sess->recovery_delay * 2, 8U);
+		queue_delayed_work(rfl_ini_wq, &sess->recovery_work,
+				   sess->recovery_delay * HZ);
+		goto out;
+	}
+	sess->rx_state = RFL_INI_RX_BHS;
+	sess->rx_off = 0;
+	sess->rx_sc = NULL;
+	sess->tx_busy = false;
+	sess->tx_txe = NULL;
+	sess->nop_ttt_pending = 0;
+	reinit_completion(&sess->logout_done);
+	reinit_completion(&sess->tmf_done);
+	rfl_ini_start_io(sess);
+	atomic64_inc(&tgt->stats.reconnects);
+	WRITE_ONCE(tgt->state, RFL_INI_LOGGED_IN);
+	pr_info("%s: session to %s reinstated\n",
+		config_item_name(&tgt->group.cg_item), sess->cfg.target_iqn);
+	/* From blocked, or from offline after the timeout. */
+	sess->blocked = false;
+	scsi_target_unblock(&sess->shost->shost_gendev, SDEV_RUNNING);
+out:
+	mutex_unlock(&sess->recovery_mutex);
 }
 
 static void rfl_ini_nop_work(struct work_struct *work)
@@ -166,8 +272,8 @@ static void rfl_ini_nop_work(struct work_struct *work)
 	struct rfl_ini_sess *sess = container_of(to_delayed_work(work),
 						 struct rfl_ini_sess,
 						 nop_work);
-	u32 interval = sess->tgt->cfg.nop_interval;
-	u32 timeout = sess->tgt->cfg.nop_timeout;
+	u32 interval = sess->cfg.nop_interval;
+	u32 timeout = sess->cfg.nop_timeout;
 	struct iscsi_nopout *hdr;
 	struct rfl_ini_txe *txe;
 	unsigned long flags;
@@ -203,7 +309,7 @@ static void rfl_ini_nop_work(struct work_struct *work)
 static int rfl_ini_connect(struct rfl_ini_sess *sess)
 {
 	struct rfl_ini_tgt *tgt = sess->tgt;
-	struct sockaddr_storage *ss = &tgt->cfg.portal;
+	struct sockaddr_storage *ss = &sess->cfg.portal;
 	int ret;
 
 	ret = sock_create_kern(sess->net, ss->ss_family, SOCK_STREAM,
@@ -246,9 +352,9 @@ static void rfl_ini_start_io(struct rfl_ini_sess *sess)
 	sk->sk_state_change = rfl_ini_sk_state_change;
 	write_unlock_bh(&sk->sk_callback_lock);
 	queue_work(rfl_ini_wq, &sess->io_work);
-	if (sess->tgt->cfg.nop_interval)
+	if (sess->cfg.nop_interval)
 		queue_delayed_work(rfl_ini_wq, &sess->nop_work,
-				   sess->tgt->cfg.nop_interval * HZ);
+				   sess->cfg.nop_interval * HZ);
 }
 
 /**
@@ -285,9 +391,12 @@ int rfl_ini_enable(struct rfl_ini_tgt *tgt)
 	INIT_WORK(&sess->io_work, rfl_ini_io_work);
 	INIT_WORK(&sess->err_work, rfl_ini_err_work);
 	INIT_DELAYED_WORK(&sess->nop_work, rfl_ini_nop_work);
+	INIT_DELAYED_WORK(&sess->recovery_work, rfl_ini_recovery_work);
 	sess->net = get_net(current->nsproxy->net_ns);
 	WRITE_ONCE(tgt->state, RFL_INI_LOGGING_IN);
+	spin_lock(&tgt->err_lock);
 	tgt->last_error[0] = '\0';
+	spin_unlock(&tgt->err_lock);
 
 	ret = rfl_ini_connect(sess);
 	if (!ret)
@@ -304,7 +413,7 @@ int rfl_ini_enable(struct rfl_ini_tgt *tgt)
 		return ret;
 	}
 	pr_info("%s: logged into %s at %pISpc, SCSI host %u\n",
-		config_item_name(&tgt->group.cg_item), tgt->cfg.target_iqn,
+		config_item_name(&tgt->group.cg_item), sess->cfg.target_iqn,
 		&sess->peer, sess->shost->host_no);
 	return 0;
 fail:
@@ -348,9 +457,20 @@ void rfl_ini_disable(struct rfl_ini_tgt *tgt)
 {
 	struct rfl_ini_sess *sess = tgt->sess;
 
+	unsigned long flags;
+
 	if (!sess)
 		return;
+	/* Stop recovery; held I/O fails so that the disks can go. */
+	spin_lock_irqsave(&sess->lock, flags);
+	sess->stopping = true;
+	spin_unlock_irqrestore(&sess->lock, flags);
+	flush_work(&sess->err_work);
+	cancel_delayed_work_sync(&sess->recovery_work);
 	WRITE_ONCE(tgt->state, RFL_INI_LOGGING_OUT);
+	mutex_lock(&sess->recovery_mutex);
+	rfl_ini_unblock(sess, false);
+	mutex_unlock(&sess->recovery_mutex);
 	rfl_ini_scsi_remove(sess);
 	rfl_ini_logout(sess);
 	rfl_ini_conn_fail(sess, NULL);
@@ -358,6 +478,6 @@ void rfl_ini_disable(struct rfl_ini_tgt *tgt)
 	tgt->sess = NULL;
 	WRITE_ONCE(tgt->state, RFL_INI_DISABLED);
 	pr_info("%s: logged out of %s\n",
-		config_item_name(&tgt->group.cg_item), tgt->cfg.target_iqn);
+		config_item_name(&tgt->group.cg_item), sess->cfg.target_iqn);
 	rfl_ini_sess_free(sess);
 }

@@ -188,7 +188,7 @@ static int rfl_ini_login_pdu(struct rfl_ini_login *l, u8 csg, u8 nsg,
 		if (rsp->status_class) {
 			rfl_ini_set_error(tgt,
 					  "login refused by %s: %s: %s (class 0x%02x detail 0x%02x)",
-					  tgt->cfg.target_iqn,
+					  sess->cfg.target_iqn,
 					  rfl_ini_login_class(rsp->status_class),
 					  rfl_ini_login_detail(rsp->status_class,
 							       rsp->status_detail),
@@ -245,7 +245,7 @@ static const char *rfl_ini_num(struct rfl_ini_login *l, unsigned int slot,
 /* The operational keys we offer, from the target object's values. */
 static void rfl_ini_offers(struct rfl_ini_login *l)
 {
-	const struct rfl_ini_cfg *c = &l->sess->tgt->cfg;
+	const struct rfl_ini_cfg *c = &l->sess->cfg;
 
 	l->offer[RFL_KEY_HEADER_DIGEST] = c->header_digest ? "CRC32C" : "None";
 	l->offer[RFL_KEY_DATA_DIGEST] = c->data_digest ? "CRC32C" : "None";
@@ -323,7 +323,7 @@ static int rfl_ini_security(struct rfl_ini_login *l)
 	rfl_tb_add(&tb, "InitiatorName",
 		   rfl_ini_initiator_name(name, sizeof(name)));
 	rfl_tb_add(&tb, "SessionType", "Normal");
-	rfl_tb_add(&tb, "TargetName", tgt->cfg.target_iqn);
+	rfl_tb_add(&tb, "TargetName", sess->cfg.target_iqn);
 	rfl_tb_add(&tb, "AuthMethod", "None");
 	if (tb.err)
 		return -EINVAL;
@@ -419,7 +419,7 @@ int rfl_ini_login(struct rfl_ini_sess *sess)
 		ret = rfl_ini_operational(l);
 	if (ret)
 		goto out;
-	sess->params.max_recv_dsl = sess->tgt->cfg.max_recv_dlength;
+	sess->params.max_recv_dsl = sess->cfg.max_recv_dlength;
 	ret = rfl_params_check(&sess->params);
 	if (ret) {
 		rfl_ini_set_error(sess->tgt,

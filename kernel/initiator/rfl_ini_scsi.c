@@ -352,6 +352,7 @@ struct rfl_ini_sess *rfl_ini_sess_alloc(struct rfl_ini_tgt *tgt)
 	sess = shost_priv(shost);
 	sess->shost = shost;
 	sess->tgt = tgt;
+	sess->cfg = tgt->cfg;
 	sess->can_queue = depth;
 	sess->tasks = kcalloc(depth, sizeof(*sess->tasks), GFP_KERNEL);
 	sess->rx_buf_cap = max_t(u32, tgt->cfg.max_recv_dlength,
@@ -368,6 +369,7 @@ struct rfl_ini_sess *rfl_ini_sess_alloc(struct rfl_ini_tgt *tgt)
 	init_completion(&sess->logout_done);
 	init_completion(&sess->tmf_done);
 	mutex_init(&sess->tmf_mutex);
+	mutex_init(&sess->recovery_mutex);
 	shost->can_queue = depth;
 	shost->cmd_per_lun = depth;
 	shost->max_id = 1;

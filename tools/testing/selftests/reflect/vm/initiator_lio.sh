@@ -94,6 +94,51 @@ ini_refused() {
 	[ "$(cat "$T/state")" = disabled ]
 }
 
+# lio_tpg_flap IQN SECONDS: disable a LIO target (its sessions drop), wait,
+# enable it again.
+lio_tpg_flap() {
+	echo 0 >"$LIO/iscsi/$1/tpgt_1/enable" || return 1
+	sleep "$2"
+	echo 1 >"$LIO/iscsi/$1/tpgt_1/enable"
+}
+
+ini_stat() {
+	sed -n "s/^$1 //p" "$T/stats"
+}
+
+# restart_during_writes DEV: the target goes away twice during fio's
+# writes (the second time while the first recovery may still run); the
+# session comes back and every block verifies.
+restart_during_writes() {
+	local before pid rc
+	before=$(ini_stat reconnects)
+	fio_verify "$1" --size=16m &
+	pid=$!
+	sleep 2
+	lio_tpg_flap $IQN_A 2
+	sleep 1
+	lio_tpg_flap $IQN_A 1
+	wait $pid
+	rc=$?
+	[ $rc -eq 0 ] || { dmesg | tail -n 20; return 1; }
+	wait_for 60 grep -qx logged-in "$T/state" || return 1
+	[ "$(ini_stat reconnects)" -gt "$before" ] ||
+		{ echo "no reconnect counted"; return 1; }
+}
+
+# past_replacement_timeout DEV: the target stays away; I/O fails (no
+# hang) once replacement_timeout (5 s) has passed.
+past_replacement_timeout() {
+	echo 0 >"$LIO/iscsi/$IQN_A/tpgt_1/enable" || return 1
+	if timeout 300 dd if="$1" of=/dev/null bs=4k count=1 skip=77 \
+		iflag=direct 2>/dev/null; then
+		echo "read succeeded without a target"
+		return 1
+	fi
+	[ $? -ne 124 ] || { echo "read hung"; return 1; }
+	grep -qx failed "$T/state" || { cat "$T/state"; return 1; }
+}
+
 # both_verify DEV1 DEV2: fio verify on both disks at once.
 both_verify() {
 	fio_verify "$1" --size=16m &
@@ -102,7 +147,7 @@ both_verify() {
 	wait $pid
 }
 
-t_plan 14
+t_plan 16
 t_run "LIO iscsi_target_mod loads" lio_load || t_bail "no LIO"
 BS_A=$(lio_ramdisk rd0 32)
 BS_B=$(lio_ramdisk rd1 32)
@@ -123,17 +168,24 @@ log "our disk: ${DEV:-none}; $(tr '\n' ' ' <"$T/negotiated")"
 t_run "fio verify over mixed block sizes" fio_verify "$DEV"
 t_run "mkfs.ext4, checksummed files survive remount, fsck clean" fs_roundtrip "$DEV"
 t_run "disable: logout, host removed" ini_disable
-t_run "enable with CRC32C header and data digests" eval 'ini_enable CRC32C && ini_negotiated HeaderDigest=CRC32C && ini_negotiated DataDigest=CRC32C'
+# Unsolicited Data-Out as well this time: LIO says InitialR2T=No.
+echo No >"$LIO/iscsi/$IQN_A/tpgt_1/param/InitialR2T"
+echo 5 >"$T/replacement_timeout"
+t_run "enable with CRC32C digests, InitialR2T=No" eval 'ini_enable CRC32C && ini_negotiated HeaderDigest=CRC32C && ini_negotiated DataDigest=CRC32C && ini_negotiated InitialR2T=No'
 DEV=$(ini_disk)
-t_run "fio verify with digests" fio_verify "$DEV" --size=16m
+t_run "fio verify with digests and unsolicited data" fio_verify "$DEV" --size=16m
 iscsi_start || t_bail "iscsid did not start"
 SDEV=$(iscsi_login $IQN_B $PORTAL)
 t_result $? "open-iscsi logs in beside us (disk ${SDEV:-none})"
 t_run "both disks verified at once, iscsiadm -m session still works" \
 	eval 'both_verify "$DEV" "$SDEV" && iscsiadm -m session | grep -q $IQN_B'
-log "stats: $(tr '\n' ' ' <"$T/stats")"
 iscsi_logout_all
 iscsi_stop
-t_run "disable, rmdir, unload, LIO teardown" \
+t_run "target flaps twice during writes: session reinstated, data verified" \
+	restart_during_writes "$DEV"
+t_run "target gone past replacement_timeout: I/O errors, no hang" \
+	past_replacement_timeout "$DEV"
+log "stats: $(tr '\n' ' ' <"$T/stats")"
+t_run "disable with the target unreachable, rmdir, unload, LIO teardown" \
 	eval 'ini_disable && rmdir "$T" && rmmod reflect_initiator && rmmod reflect_proto && lio_teardown'
 t_done
