@@ -128,9 +128,7 @@ print("# peer done")
 PYEOF
 
 rfl_setup() {
-	modprobe target_core_mod && modprobe libcrc32c || return 1
-	insmod "$RFL_MODDIR/kernel/proto/reflect_proto.ko" || return 1
-	insmod "$RFL_MODDIR/kernel/target/reflect_target.ko" || return 1
+	reflect_target_load || return 1
 	BS=$(lio_ramdisk rd0 8) || return 1
 	mkdir -p "$TPG/lun/lun_0" && ln -s "$BS" "$TPG/lun/lun_0/rd0" &&
 		mkdir "$TPG/np/$PORTAL" &&

@@ -15,27 +15,6 @@ PORTAL=127.0.0.1:3261
 RFL=$LIO/reflect
 TPG=$RFL/$IQN/tpgt_1
 
-# rfl_load: LIO core and both modules of this project.
-rfl_load() {
-	modprobe target_core_mod && modprobe libcrc32c || return 1
-	insmod "$RFL_MODDIR/kernel/proto/reflect_proto.ko" || return 1
-	insmod "$RFL_MODDIR/kernel/target/reflect_target.ko" || return 1
-	mkdir -p "$RFL" && test -d "$RFL"
-}
-
-# rfl_target IQN PORTAL BACKSTORE: a reflect target in demo mode.
-rfl_target() {
-	local t=$LIO/reflect/$1/tpgt_1
-	mkdir -p "$t/lun/lun_0" || return 1
-	ln -s "$3" "$t/lun/lun_0/$(basename "$3")" || return 1
-	mkdir "$t/np/$2" || return 1
-	echo 0 >"$t/attrib/authentication" &&
-		echo 1 >"$t/attrib/generate_node_acls" &&
-		echo 1 >"$t/attrib/cache_dynamic_acls" &&
-		echo 0 >"$t/attrib/demo_mode_write_protect" &&
-		echo 1 >"$t/enable"
-}
-
 # rfl_layout TPG: every configfs name a targetcli user expects.
 rfl_layout() {
 	local f
@@ -104,11 +83,11 @@ session_has() {
 }
 
 t_plan 11
-t_run "reflect_proto and reflect_target load, fabric registered" rfl_load ||
+t_run "reflect_proto and reflect_target load, fabric registered" reflect_target_load ||
 	t_bail "modules did not load"
 BS=$(lio_ramdisk rd0 64)
 t_run "target with a 64 MiB ramdisk LUN on $PORTAL" \
-	rfl_target $IQN $PORTAL "$BS" || t_bail "no target"
+	reflect_target_demo $IQN $PORTAL "$BS" || t_bail "no target"
 t_run "configfs layout: attrib, param, auth, enable" rfl_layout "$TPG"
 t_run "IPv6 portal [::1]:3262 listens and goes" rfl_ipv6 "$TPG"
 iscsi_start || t_bail "iscsid did not start"

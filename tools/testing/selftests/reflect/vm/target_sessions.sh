@@ -16,12 +16,6 @@ RFL=$LIO/reflect
 TPG=$RFL/$IQN/tpgt_1
 INAME=$(sed -n 's/^InitiatorName=//p' /etc/iscsi/initiatorname.iscsi)
 
-rfl_load() {
-	modprobe target_core_mod && modprobe libcrc32c || return 1
-	insmod "$RFL_MODDIR/kernel/proto/reflect_proto.ko" || return 1
-	insmod "$RFL_MODDIR/kernel/target/reflect_target.ko"
-}
-
 # An ACL target: generate_node_acls stays 0.
 rfl_acl_target() {
 	mkdir -p "$TPG/lun/lun_0" || return 1
@@ -137,7 +131,7 @@ rfl_teardown() {
 }
 
 t_plan 10
-t_run "modules load" rfl_load || t_bail "modules did not load"
+t_run "modules load" reflect_target_load || t_bail "modules did not load"
 BS=$(lio_ramdisk rd0 16)
 t_run "ACL-mode target on $PORTAL" rfl_acl_target "$BS" || t_bail "no target"
 iscsi_start || t_bail "iscsid did not start"
