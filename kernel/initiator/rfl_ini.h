@@ -258,6 +258,7 @@ void rfl_ini_set_error(struct rfl_ini_tgt *tgt, const char *fmt, ...)
 
 /* rfl_ini_login.c */
 int rfl_ini_login(struct rfl_ini_sess *sess);
+void rfl_ini_chap_prepare(void);
 const char *rfl_ini_login_class(u8 cls);
 const char *rfl_ini_login_detail(u8 cls, u8 detail);
 

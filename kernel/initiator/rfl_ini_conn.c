@@ -385,6 +385,8 @@ int rfl_ini_enable(struct rfl_ini_tgt *tgt)
 		rfl_ini_set_error(tgt, "first_burst is above max_burst");
 		return -EINVAL;
 	}
+	if (tgt->cfg.chap_userid[0])
+		rfl_ini_chap_prepare();
 	sess = rfl_ini_sess_alloc(tgt);
 	if (!sess)
 		return -ENOMEM;

@@ -2,7 +2,9 @@
 /*
  * Login, in the context of the process that wrote enable=1, on the still
  * blocking socket (as nvme-tcp's host does its ICReq/ICResp): security
- * stage with AuthMethod=None, then operational negotiation of every key
+ * stage with AuthMethod=None, or CHAP (RFC 1994 as profiled by RFC 7143
+ * section 12.1.3; CHAP_A 7 SHA-256 or 5 MD5; one-way or mutual) when a
+ * CHAP user name is configured, then operational negotiation of every key
  * through the shared codec (kernel/proto), then full feature phase.
  * A refused login is logged once with the status class and detail in
  * words and kept in last_error.
@@ -10,6 +12,9 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <crypto/algapi.h>
+#include <crypto/hash.h>
+#include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
 
@@ -310,10 +315,184 @@ bad:
 	return -EPROTO;
 }
 
+/* CHAP_A values we offer, in order of preference, and their digests. */
+static const struct {
+	u8 id;
+	const char *alg;
+	u8 len;
+} rfl_ini_chap_algs[] = {
+	{ 7, "sha256", 32 },
+	{ 5, "md5", 16 },
+};
+
+#define RFL_INI_CHAP_CHALLENGE	32	/* bytes of our mutual challenge */
+
+/* CHAP response: digest of identifier, secret and challenge. */
+static int rfl_ini_chap_hash(const char *alg, u8 id, const char *secret,
+			     const u8 *chal, u32 chal_len, u8 *out)
+{
+	struct crypto_shash *tfm = crypto_alloc_shash(alg, 0, 0);
+	int ret;
+
+	if (IS_ERR(tfm))
+		return PTR_ERR(tfm);
+	{
+		SHASH_DESC_ON_STACK(desc, tfm);
+
+		desc->tfm = tfm;
+		ret = crypto_shash_init(desc);
+		if (!ret)
+			ret = crypto_shash_update(desc, &id, 1);
+		if (!ret)
+			ret = crypto_shash_update(desc, secret, strlen(secret));
+		if (!ret)
+			ret = crypto_shash_update(desc, chal, chal_len);
+		if (!ret)
+			ret = crypto_shash_final(desc, out);
+		shash_desc_zero(desc);
+	}
+	crypto_free_shash(tfm);
+	return ret;
+}
+
+/**
+ * rfl_ini_chap_prepare() - load the CHAP digests before connecting.
+ *
+ * The first allocation of a hash may load a module and run its self
+ * tests, which on a slow machine can outlast the target's login timer;
+ * doing it before the connection exists keeps that out of the login.
+ */
+void rfl_ini_chap_prepare(void)
+{
+	struct crypto_shash *tfm;
+	unsigned int a;
+
+	for (a = 0; a < ARRAY_SIZE(rfl_ini_chap_algs); a++) {
+		tfm = crypto_alloc_shash(rfl_ini_chap_algs[a].alg, 0, 0);
+		if (!IS_ERR(tfm))
+			crypto_free_shash(tfm);
+	}
+}
+
+static const struct rfl_kv *rfl_ini_need(struct rfl_ini_login *l,
+					 const char *key)
+{
+	const struct rfl_kv *kv = rfl_text_find(l->kvs, l->nkv, key);
+
+	if (!kv || kv->special != RFL_SV_PLAIN) {
+		rfl_ini_set_error(l->sess->tgt, "login: CHAP: no valid %s from the target",
+				  key);
+		return NULL;
+	}
+	return kv;
+}
+
+/*
+ * The CHAP exchange, after the target accepted AuthMethod=CHAP: offer
+ * the algorithms, answer the challenge, and for mutual CHAP challenge
+ * the target and check its answer.
+ */
+static int rfl_ini_chap(struct rfl_ini_login *l)
+{
+	struct rfl_ini_sess *sess = l->sess;
+	struct rfl_ini_tgt *tgt = sess->tgt;
+	const struct rfl_ini_cfg *c = &sess->cfg;
+	bool mutual = c->chap_mutual_userid[0];
+	u8 *chal, resp[32], mchal[RFL_INI_CHAP_CHALLENGE], mid = 0;
+	const struct rfl_kv *ka, *ki, *kc, *kn, *kr;
+	u32 chal_len, rlen;
+	unsigned int a;
+	struct rfl_text_buf tb;
+	u64 id;
+	int ret;
+
+	rfl_tb_init(&tb, l->tx_text, RFL_INI_LOGIN_BUF);
+	rfl_tb_add(&tb, "CHAP_A", "7,5");
+	ret = rfl_ini_login_pdu(l, ISCSI_SECURITY_NEGOTIATION_STAGE, 0, false,
+				tb.len);
+	if (ret)
+		return ret;
+	ka = rfl_ini_need(l, "CHAP_A");
+	ki = rfl_ini_need(l, "CHAP_I");
+	kc = rfl_ini_need(l, "CHAP_C");
+	if (!ka || !ki || !kc)
+		return -EPROTO;
+	for (a = 0; a < ARRAY_SIZE(rfl_ini_chap_algs); a++) {
+		u64 n;
+
+		if (!rfl_num_decode(ka->value, ka->value_len, &n) &&
+		    n == rfl_ini_chap_algs[a].id)
+			break;
+	}
+	if (a == ARRAY_SIZE(rfl_ini_chap_algs) ||
+	    rfl_num_decode(ki->value, ki->value_len, &id) || id > 255) {
+		rfl_ini_set_error(tgt, "login: CHAP: target chose CHAP_A=%s CHAP_I=%s",
+				  ka->value, ki->value);
+		return -EPROTO;
+	}
+	chal = kmalloc(RFL_CHAP_BIN_MAX, GFP_KERNEL);
+	if (!chal)
+		return -ENOMEM;
+	ret = rfl_bin_decode(kc->value, kc->value_len, chal, RFL_CHAP_BIN_MAX,
+			     &chal_len);
+	if (ret || !chal_len) {
+		rfl_ini_set_error(tgt, "login: CHAP: bad CHAP_C");
+		ret = -EPROTO;
+		goto out;
+	}
+	ret = rfl_ini_chap_hash(rfl_ini_chap_algs[a].alg, id, c->chap_password,
+				chal, chal_len, resp);
+	if (ret) {
+		rfl_ini_set_error(tgt, "login: CHAP: no %s: %d",
+				  rfl_ini_chap_algs[a].alg, ret);
+		goto out;
+	}
+	rfl_tb_init(&tb, l->tx_text, RFL_INI_LOGIN_BUF);
+	rfl_tb_add(&tb, "CHAP_N", c->chap_userid);
+	rfl_tb_add_bin(&tb, "CHAP_R", resp, rfl_ini_chap_algs[a].len, false);
+	if (mutual) {
+		get_random_bytes(&mid, 1);
+		get_random_bytes(mchal, sizeof(mchal));
+		rfl_tb_add_num(&tb, "CHAP_I", mid);
+		rfl_tb_add_bin(&tb, "CHAP_C", mchal, sizeof(mchal), false);
+	}
+	if (tb.err) {
+		ret = -EINVAL;
+		goto out;
+	}
+	ret = rfl_ini_login_pdu(l, ISCSI_SECURITY_NEGOTIATION_STAGE,
+				ISCSI_OP_PARMS_NEGOTIATION_STAGE, true, tb.len);
+	if (ret || !mutual)
+		goto out;
+	kn = rfl_ini_need(l, "CHAP_N");
+	kr = rfl_ini_need(l, "CHAP_R");
+	ret = -EACCES;
+	if (!kn || !kr)
+		goto out;
+	ret = rfl_ini_chap_hash(rfl_ini_chap_algs[a].alg, mid,
+				c->chap_mutual_password, mchal, sizeof(mchal),
+				resp);
+	if (ret)
+		goto out;
+	if (strcmp(kn->value, c->chap_mutual_userid) ||
+	    rfl_bin_decode(kr->value, kr->value_len, chal, RFL_CHAP_BIN_MAX,
+			   &rlen) || rlen != rfl_ini_chap_algs[a].len ||
+	    crypto_memneq(chal, resp, rlen)) {
+		rfl_ini_set_error(tgt, "login: mutual CHAP: target %s failed authentication",
+				  c->target_iqn);
+		ret = -EACCES;
+	}
+out:
+	kfree_sensitive(chal);
+	memzero_explicit(resp, sizeof(resp));
+	return ret;
+}
+
 static int rfl_ini_security(struct rfl_ini_login *l)
 {
 	struct rfl_ini_sess *sess = l->sess;
 	struct rfl_ini_tgt *tgt = sess->tgt;
+	bool chap = sess->cfg.chap_userid[0];
 	char name[RFL_NAME_MAX + 1];
 	struct rfl_text_buf tb;
 	const struct rfl_kv *am;
@@ -324,20 +503,24 @@ static int rfl_ini_security(struct rfl_ini_login *l)
 		   rfl_ini_initiator_name(name, sizeof(name)));
 	rfl_tb_add(&tb, "SessionType", "Normal");
 	rfl_tb_add(&tb, "TargetName", sess->cfg.target_iqn);
-	rfl_tb_add(&tb, "AuthMethod", "None");
+	rfl_tb_add(&tb, "AuthMethod", chap ? "CHAP" : "None");
 	if (tb.err)
 		return -EINVAL;
 	ret = rfl_ini_login_pdu(l, ISCSI_SECURITY_NEGOTIATION_STAGE,
-				ISCSI_OP_PARMS_NEGOTIATION_STAGE, true,
+				ISCSI_OP_PARMS_NEGOTIATION_STAGE, !chap,
 				tb.len);
 	if (ret)
 		return ret;
 	am = rfl_text_find(l->kvs, l->nkv, "AuthMethod");
-	if (am && strcmp(am->value, "None")) {
-		rfl_ini_set_error(tgt,
-				  "login: target wants AuthMethod=%s (CHAP is not implemented yet)",
-				  am->value);
+	if (am && strcmp(am->value, chap ? "CHAP" : "None")) {
+		rfl_ini_set_error(tgt, "login: target answered AuthMethod=%s to %s",
+				  am->value, chap ? "CHAP" : "None");
 		return -EACCES;
+	}
+	if (chap) {
+		ret = rfl_ini_chap(l);
+		if (ret)
+			return ret;
 	}
 	if (!rfl_ini_rsp_transit(l) ||
 	    rfl_ini_rsp_nsg(l) != ISCSI_OP_PARMS_NEGOTIATION_STAGE) {
