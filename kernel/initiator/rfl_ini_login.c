@@ -184,7 +184,9 @@ static int rfl_ini_login_pdu(struct rfl_ini_login *l, u8 csg, u8 nsg,
 			return -EPROTO;
 		}
 		dsl = rfl_pdu_dsl((struct iscsi_hdr *)rsp);
-		ret = rfl_ini_recv_all(sess->sock, l->rx_pdu, rfl_pad4(dsl));
+		/* Not for an empty segment: MSG_WAITALL would wait for 1 byte. */
+		ret = dsl ? rfl_ini_recv_all(sess->sock, l->rx_pdu,
+					     rfl_pad4(dsl)) : 0;
 		if (ret) {
 			rfl_ini_set_error(tgt, "login: connection lost: %d",
 					  ret);
