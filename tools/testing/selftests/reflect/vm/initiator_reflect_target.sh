@@ -15,24 +15,9 @@ INI=/sys/kernel/config/reflect_initiator
 T=$INI/targets/rfl
 
 load_all() {
-	modprobe target_core_mod && modprobe libcrc32c && modprobe sd_mod || return 1
-	insmod "$RFL_MODDIR/kernel/proto/reflect_proto.ko" || return 1
-	insmod "$RFL_MODDIR/kernel/target/reflect_target.ko" || return 1
+	modprobe sd_mod && reflect_target_load || return 1
 	insmod "$RFL_MODDIR/kernel/initiator/reflect_initiator.ko" || return 1
-	mkdir -p "$RFL" && test -d "$INI/targets"
-}
-
-# rfl_target IQN PORTAL BACKSTORE: a reflect target in demo mode.
-rfl_target() {
-	local t=$RFL/$1/tpgt_1
-	mkdir -p "$t/lun/lun_0" || return 1
-	ln -s "$3" "$t/lun/lun_0/$(basename "$3")" || return 1
-	mkdir "$t/np/$2" || return 1
-	echo 0 >"$t/attrib/authentication" &&
-		echo 1 >"$t/attrib/generate_node_acls" &&
-		echo 1 >"$t/attrib/cache_dynamic_acls" &&
-		echo 0 >"$t/attrib/demo_mode_write_protect" &&
-		echo 1 >"$t/enable"
+	test -d "$INI/targets"
 }
 
 ini_disk() {
@@ -74,7 +59,7 @@ t_plan 8
 t_run "reflect_target, reflect_initiator and LIO core load" load_all || t_bail "no modules"
 BS=$(lio_ramdisk rd0 32)
 t_run "reflect target with a 32 MiB ramdisk LUN on $PORTAL" \
-	rfl_target $IQN $PORTAL "$BS" || t_bail "no target"
+	reflect_target_demo $IQN $PORTAL "$BS" || t_bail "no target"
 echo iqn.2026-11.org.reflect.test:rfl-host >"$INI/initiator_name"
 mkdir "$T" && echo $IQN >"$T/target_iqn" && echo $PORTAL >"$T/portal"
 t_run "login into reflect_target, sd disk" ini_enable || t_bail "no disk"
