@@ -57,6 +57,7 @@ struct rfl_tpg_attrib {
 	u32 default_cmdsn_depth;	/* CmdSN window of a session */
 	u32 login_timeout;	/* seconds for the whole login phase */
 	u32 netif_timeout;	/* seconds a transmit may stay unacked */
+	u32 reflection;		/* 1: answer Yes to RFL_REFLECT_KEY */
 };
 
 /* tpgt_N/auth and acls/<IQN>/auth: CHAP credentials (stored only). */
@@ -192,6 +193,7 @@ struct rfl_conn {
 	u16 tsih;
 	u32 cmdsn_depth;
 	bool discovery;
+	bool reflect;			/* RFL_REFLECT_KEY=Yes negotiated */
 
 	/* Login state, io_work only. */
 	u8 login_csg;
@@ -217,6 +219,7 @@ struct rfl_conn {
 	u32 rx_dsl;			/* data segment length */
 	enum rfl_rx_dest rx_dest;
 	bool rx_skip;			/* PDU refused: drop it once read */
+	bool rx_proxy;			/* SCSI Command had RFL_CMD_FLAG_PROXY */
 	u8 *rx_buf;			/* data of non-SCSI PDUs */
 	u32 rx_buf_cap;
 	struct rfl_cmd *rx_cmd;		/* destination of RFL_RXD_SG */
@@ -290,6 +293,16 @@ struct rfl_cmd {
 	u8 tmr_func;			/* ISCSI_TM_FUNC_* */
 	u8 tmr_rsp;			/* ISCSI_TMF_RSP_* */
 	u32 ref_itt;			/* ABORT TASK: the task's ITT */
+	/*
+	 * Reflection (rfl_tgt_reflect.c). The first three are set when the
+	 * SCSI Command PDU arrives; script is set by the backstore in
+	 * parse_cdb, before write_pending, in io_work, and read by io_work.
+	 */
+	bool sess_reflect;		/* the session negotiated reflection */
+	bool proxy_req;			/* RFL_CMD_FLAG_PROXY was set */
+	bool had_data;			/* immediate or unsolicited data */
+	void *script;			/* kvmalloc'd, ours; NULL: none */
+	u32 script_len;
 	unsigned char sense[TRANSPORT_SENSE_BUFFER];
 };
 
@@ -344,6 +357,12 @@ bool rfl_rx_cmdsn(struct rfl_conn *conn);
 int rfl_tx_work(struct rfl_conn *conn, int *budget);
 void rfl_tx_flush_all(struct rfl_conn *conn);
 u32 rfl_max_cmd_sn(struct rfl_conn *conn);
+
+/* rfl_tgt_reflect.c */
+extern const struct rfl_keyset rfl_tgt_keyset;
+void rfl_login_reflect(struct rfl_conn *conn, const struct rfl_kv *kvs,
+		       unsigned int n);
+bool rfl_cmd_sends_script(struct rfl_cmd *cmd);
 
 /* rfl_tgt_cmd.c */
 int rfl_cmd_rx_scsi(struct rfl_conn *conn);

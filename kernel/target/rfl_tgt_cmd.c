@@ -21,6 +21,7 @@
 
 #include <scsi/scsi_proto.h>
 
+#include "rfl_script.h"
 #include "rfl_tgt.h"
 
 static void rfl_cmd_free(struct rfl_cmd *cmd)
@@ -37,6 +38,7 @@ static void rfl_cmd_free(struct rfl_cmd *cmd)
 		atomic_inc(&conn->max_cmd_sn);
 	if (cmd->sgl)
 		sgl_free(cmd->sgl);
+	kvfree(cmd->script);
 	kfree(cmd);
 }
 
@@ -99,6 +101,12 @@ int rfl_cmd_rx_scsi(struct rfl_conn *conn)
 	cmd->cmd_sn = be32_to_cpu(hdr->cmdsn);
 	cmd->lun = scsilun_to_int(&hdr->lun);
 	cmd->edtl = edtl;
+	cmd->sess_reflect = conn->reflect;
+	cmd->proxy_req = conn->rx_proxy;
+	/* Immediate data, or unsolicited Data-Out to follow (F clear). */
+	cmd->had_data = conn->rx_dsl ||
+			((hdr->flags & ISCSI_FLAG_CMD_WRITE) && edtl &&
+			 !(hdr->flags & ISCSI_FLAG_CMD_FINAL));
 	cmd->dir = DMA_NONE;
 	if (hdr->flags & ISCSI_FLAG_CMD_WRITE)
 		cmd->dir = DMA_TO_DEVICE;
@@ -459,7 +467,8 @@ int rfl_write_pending(struct se_cmd *se_cmd)
 	if (conn->dead || (cmd->flags & RFL_CMD_MUTE)) {
 		cmd->flags |= RFL_CMD_MUTE;
 		abort = true;
-	} else if (cmd->data_rcvd >= cmd->edtl) {
+	} else if (cmd->data_rcvd >= cmd->edtl || cmd->script) {
+		/* A reflected WRITE: the host sends its data to the disks. */
 		cmd->flags |= RFL_CMD_EXEC;
 		list_del_init(&cmd->wp_node);
 		exec = true;

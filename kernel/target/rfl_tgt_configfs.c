@@ -138,6 +138,7 @@ struct se_portal_group *rfl_make_tpg(struct se_wwn *wwn, const char *name)
 	tpg->attrib.default_cmdsn_depth = 64;
 	tpg->attrib.login_timeout = 15;
 	tpg->attrib.netif_timeout = 2;
+	tpg->attrib.reflection = 1;
 	for (i = 0; i < RFL_P_NR; i++)
 		strscpy(tpg->param[i], rfl_params[i].dflt, RFL_PARAM_LEN);
 	INIT_LIST_HEAD(&tpg->nps);
@@ -238,6 +239,7 @@ RFL_ATTRIB(demo_mode_write_protect, 0, 1);
 RFL_ATTRIB(default_cmdsn_depth, 1, 4096);
 RFL_ATTRIB(login_timeout, 1, 3600);
 RFL_ATTRIB(netif_timeout, 1, 3600);
+RFL_ATTRIB(reflection, 0, 1);
 
 struct configfs_attribute *rfl_tpg_attrib_attrs[] = {
 	&rfl_tpg_attrib_attr_authentication,
@@ -247,6 +249,7 @@ struct configfs_attribute *rfl_tpg_attrib_attrs[] = {
 	&rfl_tpg_attrib_attr_default_cmdsn_depth,
 	&rfl_tpg_attrib_attr_login_timeout,
 	&rfl_tpg_attrib_attr_netif_timeout,
+	&rfl_tpg_attrib_attr_reflection,
 	NULL,
 };
 

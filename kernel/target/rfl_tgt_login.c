@@ -167,6 +167,7 @@ static int rfl_login_first(struct rfl_conn *conn, const struct rfl_kv *kvs,
 			conn->neg.own[def->id] = conn->login_own[i];
 	}
 	conn->neg.own[RFL_KEY_AUTH_METHOD] = "None";
+	rfl_login_reflect(conn, NULL, 0);
 	return 0;
 }
 
@@ -262,7 +263,8 @@ int rfl_login_rx(struct rfl_conn *conn)
 	kvs = kcalloc(RFL_LOGIN_KVS, sizeof(*kvs), GFP_KERNEL);
 	if (!kvs)
 		goto nomem;
-	if (rfl_text_parse(conn->login_text, conn->login_acc.len, NULL, 0, kvs,
+	if (rfl_text_parse(conn->login_text, conn->login_acc.len,
+			   &rfl_tgt_keyset, 0, kvs,
 			   RFL_LOGIN_KVS, &n))
 		goto refuse;
 	if (first && rfl_login_first(conn, kvs, n, &st))
@@ -293,6 +295,7 @@ int rfl_login_rx(struct rfl_conn *conn)
 		st.why = rfl_text_strerror(err);
 		goto refuse;
 	}
+	rfl_login_reflect(conn, kvs, n);
 	if (!conn->discovery && !conn->login_tpgt_sent) {
 		rfl_tb_add_num(&tb, "TargetPortalGroupTag", conn->tpg->tag);
 		conn->login_tpgt_sent = true;
@@ -343,12 +346,13 @@ int rfl_login_rx(struct rfl_conn *conn)
 		conn->rx_lim.max_recv_dsl = conn->params.max_recv_dsl;
 		WRITE_ONCE(conn->state, RFL_CONN_FFP);
 		cancel_delayed_work(&conn->login_timeout);
-		pr_info("%s session from %pISpc (%s) to %s tpgt_%u, TSIH %u%s%s\n",
+		pr_info("%s session from %pISpc (%s) to %s tpgt_%u, TSIH %u%s%s%s\n",
 			conn->discovery ? "discovery" : "normal", &conn->peer,
 			conn->iname, conn->tpg->tiqn->name, conn->tpg->tag,
 			conn->tsih,
 			conn->params.header_digest ? ", HeaderDigest" : "",
-			conn->params.data_digest ? ", DataDigest" : "");
+			conn->params.data_digest ? ", DataDigest" : "",
+			conn->reflect ? ", Reflection" : "");
 		rfl_login_free(conn);
 		return 0;
 	}

@@ -16,6 +16,7 @@
 #include <linux/uio.h>
 #include <net/ipv6.h>
 
+#include "rfl_script.h"
 #include "rfl_tgt.h"
 
 #define RFL_RX_BVECS	16
@@ -408,8 +409,23 @@ static void rfl_rx_reset(struct rfl_conn *conn)
 static int rfl_rx_check_bhs(struct rfl_conn *conn)
 {
 	struct iscsi_hdr *hdr = (struct iscsi_hdr *)conn->rx_hdr;
+	struct iscsi_hdr bhs;
 	int err;
 
+	/*
+	 * On a reflecting session RFL_CMD_FLAG_PROXY, a reserved bit for
+	 * RFC 7143, is legal in a SCSI Command: check a copy without it
+	 * (rx_hdr stays intact for the header digest).
+	 */
+	conn->rx_proxy = false;
+	if (conn->reflect &&
+	    (hdr->opcode & ISCSI_OPCODE_MASK) == ISCSI_OP_SCSI_CMD &&
+	    (hdr->flags & RFL_CMD_FLAG_PROXY)) {
+		bhs = *hdr;
+		bhs.flags &= ~RFL_CMD_FLAG_PROXY;
+		conn->rx_proxy = true;
+		hdr = &bhs;
+	}
 	err = rfl_pdu_check_target(hdr, &conn->rx_lim, 0);
 	if (err) {
 		pr_warn_ratelimited("%pISpc: malformed %s PDU: %s\n",

@@ -11,6 +11,7 @@
 
 #include <linux/highmem.h>
 
+#include "rfl_script.h"
 #include "rfl_tgt.h"
 
 u32 rfl_max_cmd_sn(struct rfl_conn *conn)
@@ -139,7 +140,8 @@ static u32 rfl_rsp_data_len(struct rfl_cmd *cmd)
 {
 	struct se_cmd *se_cmd = &cmd->se_cmd;
 
-	if (cmd->dir != DMA_FROM_DEVICE || !cmd->sgl)
+	if (cmd->dir != DMA_FROM_DEVICE || !cmd->sgl ||
+	    rfl_cmd_sends_script(cmd))
 		return 0;
 	return min(se_cmd->data_length, cmd->edtl);
 }
@@ -209,6 +211,15 @@ static void rfl_tx_scsi_rsp(struct rfl_conn *conn, struct rfl_cmd *cmd)
 	conn->tx_cmd = cmd;
 	conn->tx_sg = NULL;
 	conn->tx_buf = NULL;
+	if (rfl_cmd_sends_script(cmd)) {
+		/* Reflection status: Status 0, no residuals, the script. */
+		h->flags = ISCSI_FLAG_CMD_FINAL;
+		h->residual_count = 0;
+		h->response = RFL_RESPONSE_REFLECT;
+		conn->tx_buf = cmd->script;
+		rfl_tx_setup(conn, cmd->script_len);
+		return;
+	}
 	if (slen) {
 		/* SenseLength, then the sense data; cmd->sense has room. */
 		slen = min_t(u32, slen, TRANSPORT_SENSE_BUFFER - 2);
