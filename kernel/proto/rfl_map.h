@@ -47,6 +47,7 @@ struct rfl_map_target {
 	u8 nportals;
 	struct rfl_map_portal portals[RFL_MAP_MAX_PORTALS];
 	u64 lun;			/* LUN number as administrators write it */
+	u32 line;			/* where it was declared (0: built) */
 };
 
 struct rfl_map_stripe {
@@ -61,6 +62,7 @@ struct rfl_map_extent {
 	u8 nstripes;			/* 1 for linear */
 	u32 chunk;			/* striped: blocks per chunk */
 	u32 stripe;			/* index of its first rfl_map_stripe */
+	u32 line;			/* source line of the statement */
 };
 
 /* A parsed map. Arrays are allocated by rfl_map_parse; rfl_map_free. */

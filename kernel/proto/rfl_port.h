@@ -18,7 +18,20 @@
 #include <linux/export.h>
 #include <linux/limits.h>
 #include <linux/string.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
 #include <scsi/iscsi_proto.h>
+
+/* Zeroed array of n elements of size bytes (large ones from vmalloc). */
+static inline void *rfl_alloc(size_t n, size_t size)
+{
+	return kvcalloc(n, size, GFP_KERNEL);
+}
+
+static inline void rfl_free(void *p)
+{
+	kvfree(p);
+}
 
 #else /* userspace */
 
@@ -28,6 +41,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <linux/types.h>
 
@@ -64,6 +78,56 @@ u32 crc32c(u32 crc, const void *address, unsigned int length);
 
 #include <scsi/iscsi_proto.h>
 
+static inline void *rfl_alloc(size_t n, size_t size)
+{
+	return calloc(n, size);
+}
+
+static inline void rfl_free(void *p)
+{
+	free(p);
+}
+
 #endif /* __KERNEL__ */
+
+/*
+ * Big-endian fields at any alignment, byte by byte: the same code in the
+ * kernel (whose unaligned helpers moved header between 6.1 and 6.12) and
+ * in userspace.
+ */
+static inline u16 rfl_get_be16(const u8 *p)
+{
+	return (u16)(p[0] << 8 | p[1]);
+}
+
+static inline u32 rfl_get_be32(const u8 *p)
+{
+	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
+}
+
+static inline u64 rfl_get_be64(const u8 *p)
+{
+	return (u64)rfl_get_be32(p) << 32 | rfl_get_be32(p + 4);
+}
+
+static inline void rfl_put_be16(u8 *p, u16 v)
+{
+	p[0] = v >> 8;
+	p[1] = v;
+}
+
+static inline void rfl_put_be32(u8 *p, u32 v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
+static inline void rfl_put_be64(u8 *p, u64 v)
+{
+	rfl_put_be32(p, v >> 32);
+	rfl_put_be32(p + 4, (u32)v);
+}
 
 #endif /* RFL_PORT_H */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The shared protocol code of iSCSI reflection, exported by
- * reflect_proto.ko: PDU headers, digests, text keys and negotiation.
+ * reflect_proto.ko: PDU headers, digests, text keys and negotiation,
+ * reflection scripts and extent maps.
  */
 #ifndef RFL_PROTO_H
 #define RFL_PROTO_H
@@ -9,6 +10,8 @@
 #include "rfl_pdu.h"
 #include "rfl_digest.h"
 #include "rfl_keys.h"
+#include "rfl_script.h"
+#include "rfl_map.h"
 
 int rfl_selftest(const char **what);
 

@@ -64,8 +64,8 @@ struct rfl_script_target {
 	u16 tpgt;
 	u64 lun;			/* the 8-byte LUN field, big-endian */
 	struct rfl_script_portal portals[RFL_SCRIPT_MAX_PORTALS];
-	const u8 *id;			/* VPD 0x83 designator (4-byte header
-					 * and identifier) or NULL */
+	/* VPD 0x83 designator (4-byte header and identifier) or NULL */
+	const u8 *id;
 	u8 id_len;
 };
 
@@ -110,5 +110,8 @@ int rfl_script_encode(const struct rfl_script *s, void *buf, u32 len);
 int rfl_cdb_rw_parse(const u8 *cdb, u32 cdb_len, u64 *lba, u32 *blocks,
 		     bool *write);
 int rfl_cdb_rw_build(u8 *cdb, bool write, u64 lba, u32 blocks, u8 fua_dpo);
+
+/* An iSCSI name in normalized ASCII form (iqn., eui., naa.): 0 or -EINVAL. */
+int rfl_iscsi_name_check(const char *name, u32 len);
 
 #endif /* RFL_SCRIPT_H */
