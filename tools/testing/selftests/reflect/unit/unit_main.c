@@ -23,6 +23,8 @@ static const struct suite suites[] = {
 	{ "text", text_tests, &text_ntests },
 	{ "value", value_tests, &value_ntests },
 	{ "neg", neg_tests, &neg_ntests },
+	{ "script", script_tests, &script_ntests },
+	{ "map", map_tests, &map_ntests },
 };
 
 static int selected(const char *filter, const char *suite, const char *name)
