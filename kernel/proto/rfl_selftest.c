@@ -3,7 +3,9 @@
  * Known-answer checks of the shared code, run by the module when loaded
  * with selftest=1 and by the userspace unit tests: CRC32C vectors of RFC
  * 3720 appendix B.4, BHS validation, and one text parse and negotiation
- * round with a text segment split over two PDUs.
+ * round with a text segment split over two PDUs, and the worked example
+ * of the README: an extent map, the translation of READ 40 blocks at 500
+ * and the reflection script that carries it.
  */
 
 #include "rfl_proto.h"
@@ -151,6 +153,93 @@ static int rfl_st_text(void)
 	return 0;
 }
 
+/* README's worked example: three 1000-block disks, a scattered volume. */
+static const char rfl_st_map[] =
+	"target A iqn.2003-01.org.linux-iscsi.reflect:disk-a 10.0.0.11:3260 0\n"
+	"target B iqn.2003-01.org.linux-iscsi.reflect:disk-b 10.0.0.12:3260 0\n"
+	"target C iqn.2003-01.org.linux-iscsi.reflect:disk-c 10.0.0.13:3260 0\n"
+	"linear 0 300 B 0\n"
+	"linear 300 200 C 0\n"
+	"linear 500 10 A 400\n"
+	"linear 510 20 B 300\n"
+	"linear 530 10 C 600\n"
+	"linear 540 400 A 0\n"
+	"linear 940 400 C 200\n"
+	"linear 1340 680 B 320\n"
+	"linear 2020 590 A 410\n"
+	"linear 2610 390 C 610\n";
+
+/* READ 40 at 500: A 400-409, B 300-319, C 600-609, as a script and back. */
+static int rfl_st_script(struct rfl_map *map)
+{
+	static const struct rfl_script_lu lus[3] = {
+		{ 1000, 512 }, { 1000, 512 }, { 1000, 512 },
+	};
+	static const u64 want_plba[3] = { 400, 300, 600 };
+	static const u32 want_blocks[3] = { 10, 20, 10 };
+	static struct rfl_script_target tg[3], tg2[3];
+	static struct rfl_script_piece pc[3], pc2[3];
+	static struct rfl_map_piece mp[4];
+	static u8 buf[512], buf2[512];
+	struct rfl_script s = { .version = RFL_SCRIPT_VERSION, .ntargets = 3,
+				.npieces = 3, .targets = tg, .pieces = pc };
+	struct rfl_script s2 = { .targets = tg2, .pieces = pc2 };
+	const char *why;
+	int i, n, len;
+	u16 nt, np;
+
+	if (rfl_map_translate(map, 500, 40, mp, ARRAY_SIZE(mp)) != 3)
+		return -1;
+	for (i = 0; i < 3; i++) {
+		const struct rfl_map_target *mt = &map->targets[mp[i].target];
+
+		if (mp[i].target != i || mp[i].plba != want_plba[i] ||
+		    mp[i].blocks != want_blocks[i])
+			return -1;
+		tg[i].name = mt->iqn;
+		tg[i].name_len = strlen(mt->iqn);
+		tg[i].nportals = 1;
+		tg[i].portals[0].family = mt->portals[0].family;
+		tg[i].portals[0].port = mt->portals[0].port;
+		memcpy(tg[i].portals[0].addr, mt->portals[0].addr, 16);
+		pc[i].target = i;
+		pc[i].flags = RFL_PIECE_READ;
+		pc[i].offset = mp[i].vblock_off * 512;
+		pc[i].length = mp[i].blocks * 512;
+		n = rfl_cdb_rw_build(pc[i].cdb, false, mp[i].plba,
+				     mp[i].blocks, 0);
+		if (n != 10)
+			return -1;
+		pc[i].cdb_len = n;
+	}
+	s.total_len = 40 * 512;
+	len = rfl_script_encode(&s, buf, sizeof(buf));
+	if (len <= 0 || (u32)len != rfl_script_size(&s))
+		return -1;
+	if (rfl_script_peek(buf, len, &nt, &np) || nt != 3 || np != 3 ||
+	    rfl_script_parse(buf, len, &s2, &why) ||
+	    rfl_script_check(&s2, lus, 40 * 512, false, &why) ||
+	    !rfl_script_check(&s2, lus, 40 * 512, true, &why))
+		return -1;
+	if (rfl_script_encode(&s2, buf2, sizeof(buf2)) != len ||
+	    memcmp(buf, buf2, len))
+		return -1;
+	return 0;
+}
+
+static int rfl_st_map_script(void)
+{
+	struct rfl_map_err err;
+	struct rfl_map map;
+	int ret;
+
+	if (rfl_map_parse(rfl_st_map, sizeof(rfl_st_map) - 1, &map, &err))
+		return -1;
+	ret = map.size == 3000 ? rfl_st_script(&map) : -1;
+	rfl_map_free(&map);
+	return ret;
+}
+
 /**
  * rfl_selftest() - run the known-answer checks.
  * @what: set to the name of the failed check
@@ -170,6 +259,9 @@ int rfl_selftest(const char **what)
 		return -1;
 	*what = "text parse and negotiation round";
 	if (rfl_st_text())
+		return -1;
+	*what = "worked example map, translation and script";
+	if (rfl_st_map_script())
 		return -1;
 	*what = NULL;
 	return 0;
