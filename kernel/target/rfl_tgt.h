@@ -50,7 +50,7 @@
 
 /* tpgt_N/attrib */
 struct rfl_tpg_attrib {
-	u32 authentication;	/* 1: refuse AuthMethod=None (CHAP: TODO) */
+	u32 authentication;	/* 1: CHAP required, AuthMethod=None refused */
 	u32 generate_node_acls;	/* demo mode: any initiator may log in */
 	u32 cache_dynamic_acls;	/* keep demo-mode ACLs after logout */
 	u32 demo_mode_write_protect;	/* demo-mode LUNs read-only */
@@ -60,12 +60,12 @@ struct rfl_tpg_attrib {
 	u32 reflection;		/* 1: answer Yes to RFL_REFLECT_KEY */
 };
 
-/* tpgt_N/auth and acls/<IQN>/auth: CHAP credentials (stored only). */
+/* tpgt_N/auth, acls/<IQN>/auth and discovery_auth: CHAP credentials. */
 struct rfl_auth {
 	char userid[256];
 	char password[256];
-	char mutual_userid[256];
-	char mutual_password[256];
+	char userid_mutual[256];
+	char password_mutual[256];
 };
 
 /* The negotiable keys offered through tpgt_N/param. */
@@ -125,6 +125,15 @@ struct rfl_np {
 	struct list_head node;		/* on tpg->nps */
 	void (*old_data_ready)(struct sock *sk);
 };
+
+/* How a login is refused: Login Response status and the logged reason. */
+struct rfl_login_status {
+	u8 cls;
+	u8 detail;
+	const char *why;
+};
+
+struct rfl_auth_ctx;
 
 struct rfl_nacl {
 	struct se_node_acl se_nacl;
@@ -200,6 +209,7 @@ struct rfl_conn {
 	bool login_tpgt_sent;
 	bool login_mrdsl_sent;
 	struct rfl_neg_ctx neg;
+	struct rfl_auth_ctx *auth;	/* security stage (rfl_tgt_auth.c) */
 	char (*login_own)[RFL_PARAM_LEN];	/* param copy, RFL_P_NR */
 	char *login_text;		/* RFL_LOGIN_BUF, accumulated */
 	struct rfl_text_acc login_acc;
@@ -345,6 +355,17 @@ void rfl_close_session(struct se_session *se_sess);
 /* rfl_tgt_login.c */
 int rfl_login_rx(struct rfl_conn *conn);
 void rfl_login_free(struct rfl_conn *conn);
+
+/* rfl_tgt_auth.c */
+extern struct configfs_attribute *rfl_discovery_attrs[];
+void rfl_auth_init(void);
+int rfl_auth_start(struct rfl_conn *conn, struct rfl_login_status *st);
+int rfl_auth_rx(struct rfl_conn *conn, const struct rfl_kv *kvs,
+		unsigned int n, struct rfl_text_buf *tb,
+		struct rfl_login_status *st);
+unsigned int rfl_auth_strip(struct rfl_kv *kvs, unsigned int n);
+bool rfl_auth_done(struct rfl_conn *conn);
+void rfl_auth_free(struct rfl_conn *conn);
 
 /* rfl_tgt_rx.c */
 int rfl_rx_work(struct rfl_conn *conn, int *budget);

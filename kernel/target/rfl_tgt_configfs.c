@@ -440,25 +440,25 @@ static struct rfl_auth *rfl_nacl_auth(struct config_item *item)
 
 RFL_AUTH(rfl_tpg_auth_, rfl_tpg_auth, userid);
 RFL_AUTH(rfl_tpg_auth_, rfl_tpg_auth, password);
-RFL_AUTH(rfl_tpg_auth_, rfl_tpg_auth, mutual_userid);
-RFL_AUTH(rfl_tpg_auth_, rfl_tpg_auth, mutual_password);
+RFL_AUTH(rfl_tpg_auth_, rfl_tpg_auth, userid_mutual);
+RFL_AUTH(rfl_tpg_auth_, rfl_tpg_auth, password_mutual);
 RFL_AUTH(rfl_nacl_auth_, rfl_nacl_auth, userid);
 RFL_AUTH(rfl_nacl_auth_, rfl_nacl_auth, password);
-RFL_AUTH(rfl_nacl_auth_, rfl_nacl_auth, mutual_userid);
-RFL_AUTH(rfl_nacl_auth_, rfl_nacl_auth, mutual_password);
+RFL_AUTH(rfl_nacl_auth_, rfl_nacl_auth, userid_mutual);
+RFL_AUTH(rfl_nacl_auth_, rfl_nacl_auth, password_mutual);
 
 struct configfs_attribute *rfl_tpg_auth_attrs[] = {
 	&rfl_tpg_auth_attr_userid,
 	&rfl_tpg_auth_attr_password,
-	&rfl_tpg_auth_attr_mutual_userid,
-	&rfl_tpg_auth_attr_mutual_password,
+	&rfl_tpg_auth_attr_userid_mutual,
+	&rfl_tpg_auth_attr_password_mutual,
 	NULL,
 };
 
 struct configfs_attribute *rfl_nacl_auth_attrs[] = {
 	&rfl_nacl_auth_attr_userid,
 	&rfl_nacl_auth_attr_password,
-	&rfl_nacl_auth_attr_mutual_userid,
-	&rfl_nacl_auth_attr_mutual_password,
+	&rfl_nacl_auth_attr_userid_mutual,
+	&rfl_nacl_auth_attr_password_mutual,
 	NULL,
 };

@@ -5,8 +5,9 @@
  * (rfl_neg_respond() with the tpg's param/ values as our offers), the
  * stages advance when the initiator asks for it, and the transition to
  * full feature phase sets up the LIO session (normal sessions) or just
- * the connection (discovery sessions). Security negotiation supports
- * AuthMethod=None only for now.
+ * the connection (discovery sessions). Security negotiation (AuthMethod
+ * None or CHAP) is in rfl_tgt_auth.c; the stage is left only when it is
+ * done.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -16,12 +17,6 @@
 #define RFL_LOGIN_KVS	64
 
 static atomic_t rfl_next_tsih = ATOMIC_INIT(0);
-
-struct rfl_login_status {
-	u8 cls;
-	u8 detail;
-	const char *why;
-};
 
 static void rfl_login_send(struct rfl_conn *conn, struct rfl_ctl *ctl,
 			   u8 flags, u8 cls, u8 detail)
@@ -65,27 +60,13 @@ void rfl_login_free(struct rfl_conn *conn)
 {
 	kfree(conn->login_own);
 	conn->login_own = NULL;
+	rfl_auth_free(conn);
 }
 
 static bool rfl_kv_is(const struct rfl_kv *kv, const char *s)
 {
 	return kv && kv->value_len == strlen(s) &&
 	       !memcmp(kv->value, s, kv->value_len);
-}
-
-/* Does the comma-separated list of @kv contain @s? */
-static bool rfl_kv_has(const struct rfl_kv *kv, const char *s)
-{
-	u32 i = 0, j, n = strlen(s);
-
-	while (kv && i < kv->value_len) {
-		for (j = i; j < kv->value_len && kv->value[j] != ','; j++)
-			;
-		if (j - i == n && !memcmp(kv->value + i, s, n))
-			return true;
-		i = j + 1;
-	}
-	return false;
 }
 
 /* First Login Request of the connection: who, to what, and how. */
@@ -143,12 +124,6 @@ static int rfl_login_first(struct rfl_conn *conn, const struct rfl_kv *kvs,
 		ok = tn && !strcmp(tn->value, tpg->tiqn->name);
 	memcpy(conn->login_own, tpg->param, sizeof(tpg->param));
 	conn->cmdsn_depth = tpg->attrib.default_cmdsn_depth;
-	if (ok && !conn->discovery && tpg->attrib.authentication) {
-		mutex_unlock(&rfl_cfg_mutex);
-		st->detail = ISCSI_LOGIN_STATUS_AUTH_FAILED;
-		st->why = "authentication required and CHAP is not implemented";
-		return -EACCES;
-	}
 	mutex_unlock(&rfl_cfg_mutex);
 	if (!ok) {
 		st->detail = ISCSI_LOGIN_STATUS_TGT_NOT_FOUND;
@@ -166,9 +141,9 @@ static int rfl_login_first(struct rfl_conn *conn, const struct rfl_kv *kvs,
 		if (def && def->id < RFL_KEY_NR)
 			conn->neg.own[def->id] = conn->login_own[i];
 	}
-	conn->neg.own[RFL_KEY_AUTH_METHOD] = "None";
 	rfl_login_reflect(conn, NULL, 0);
-	return 0;
+	/* Sets our AuthMethod offer. */
+	return rfl_auth_start(conn, st);
 }
 
 /* Set up the session: LIO's (normal) or none (discovery). */
@@ -242,7 +217,6 @@ int rfl_login_rx(struct rfl_conn *conn)
 	bool transit = req->flags & ISCSI_FLAG_LOGIN_TRANSIT;
 	struct rfl_text_buf tb;
 	struct rfl_kv *kvs = NULL;
-	const struct rfl_kv *am;
 	struct rfl_ctl *ctl;
 	unsigned int n = 0;
 	int err;
@@ -275,14 +249,13 @@ int rfl_login_rx(struct rfl_conn *conn)
 	}
 	conn->login_csg = csg;
 	if (csg == ISCSI_SECURITY_NEGOTIATION_STAGE) {
-		am = rfl_text_find(kvs, n, "AuthMethod");
-		if (am && !rfl_kv_has(am, "None")) {
-			st.detail = ISCSI_LOGIN_STATUS_AUTH_FAILED;
-			st.why = "only AuthMethod=None is implemented";
-			goto refuse;
-		}
 		conn->neg.phase = RFL_PHASE_SECURITY;
 	} else if (csg == ISCSI_OP_PARMS_NEGOTIATION_STAGE) {
+		if (!rfl_auth_done(conn)) {
+			st.detail = ISCSI_LOGIN_STATUS_AUTH_FAILED;
+			st.why = "CHAP required, security stage skipped";
+			goto refuse;
+		}
 		conn->neg.phase = RFL_PHASE_OPERATIONAL;
 	} else {
 		st.why = "reserved login stage";
@@ -290,12 +263,21 @@ int rfl_login_rx(struct rfl_conn *conn)
 	}
 
 	rfl_tb_init(&tb, ctl->data, RFL_LOGIN_BUF);
+	if (csg == ISCSI_SECURITY_NEGOTIATION_STAGE) {
+		if (rfl_auth_rx(conn, kvs, n, &tb, &st))
+			goto refuse;
+		/* CHAP keys are answered; the rest is negotiated. */
+		n = rfl_auth_strip(kvs, n);
+	}
 	err = rfl_neg_respond(&conn->neg, kvs, n, &tb);
 	if (err) {
 		st.why = rfl_text_strerror(err);
 		goto refuse;
 	}
 	rfl_login_reflect(conn, kvs, n);
+	/* CHAP under way: the initiator stays in the security stage. */
+	if (csg == ISCSI_SECURITY_NEGOTIATION_STAGE && !rfl_auth_done(conn))
+		transit = false;
 	if (!conn->discovery && !conn->login_tpgt_sent) {
 		rfl_tb_add_num(&tb, "TargetPortalGroupTag", conn->tpg->tag);
 		conn->login_tpgt_sent = true;

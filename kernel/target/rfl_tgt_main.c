@@ -123,6 +123,7 @@ const struct target_core_fabric_ops rfl_fabric_ops = {
 	.tfc_tpg_param_attrs		= rfl_tpg_param_attrs,
 	.tfc_tpg_auth_attrs		= rfl_tpg_auth_attrs,
 	.tfc_tpg_nacl_auth_attrs	= rfl_nacl_auth_attrs,
+	.tfc_discovery_attrs		= rfl_discovery_attrs,
 	.write_pending_must_be_called	= true,
 #if RFL_HAVE_TARGET_SUBMIT_TYPE
 	.default_submit_type		= TARGET_DIRECT_SUBMIT,
@@ -143,6 +144,7 @@ static int __init rfl_tgt_init(void)
 	if (!rfl_release_wq)
 		goto out_io;
 	rfl_configfs_init();
+	rfl_auth_init();
 	ret = target_register_template(&rfl_fabric_ops);
 	if (ret)
 		goto out_release;

@@ -28,7 +28,7 @@ rfl_layout() {
 		param/DataSequenceInOrder param/DefaultTime2Wait \
 		param/DefaultTime2Retain param/ErrorRecoveryLevel \
 		param/MaxConnections param/TargetAlias auth/userid \
-		auth/password auth/mutual_userid auth/mutual_password; do
+		auth/password auth/userid_mutual auth/password_mutual; do
 		[ -f "$1/$f" ] || { echo "missing $f"; return 1; }
 	done
 	[ "$(cat "$1/param/MaxBurstLength")" = 262144 ] || return 1
