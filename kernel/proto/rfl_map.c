@@ -81,7 +81,7 @@ static bool rfl_lex_next(struct rfl_lex *lx)
 			lx->tok[lx->ntok].len = i - start;
 		lx->ntok++;
 	}
-	lx->pos = i + 1;
+	lx->pos = i < lx->len ? i + 1 : lx->len;
 	return true;
 }
 
