@@ -66,6 +66,11 @@ int rfl_lu_submit(struct rfl_lu *lu, const u8 *cdb, unsigned int cdb_len,
 		  enum dma_data_direction dir, struct scatterlist *sgl,
 		  u32 offset, u32 length, unsigned int timeout_ms,
 		  rfl_lu_done_t done, void *priv);
+/* As rfl_lu_submit(), from process context, sleeping for a request. */
+int rfl_lu_submit_wait(struct rfl_lu *lu, const u8 *cdb, unsigned int cdb_len,
+		       enum dma_data_direction dir, struct scatterlist *sgl,
+		       u32 offset, u32 length, unsigned int timeout_ms,
+		       rfl_lu_done_t done, void *priv);
 
 /**
  * typedef rfl_exec_done_t - completion of rfl_exec_start()

@@ -38,7 +38,9 @@
 #include <scsi/scsi_host.h>
 
 #include "rfl_compat.h"
+#include "rfl_initiator.h"
 #include "rfl_proto.h"
+#include "rfl_script.h"
 
 #define RFL_INI_NAME		"reflect_initiator"
 #define RFL_INI_MAX_AHS		1020	/* TotalAHSLength is 255 words */
@@ -81,6 +83,7 @@ struct rfl_ini_cfg {
 	char chap_password[RFL_INI_CHAP_LEN];
 	char chap_mutual_userid[RFL_INI_CHAP_LEN];
 	char chap_mutual_password[RFL_INI_CHAP_LEN];
+	bool reflection;	/* offer RFL_REFLECT_KEY=Yes */
 };
 
 struct rfl_ini_stats {
@@ -89,6 +92,12 @@ struct rfl_ini_stats {
 	atomic64_t bytes_out;
 	atomic64_t errors;
 	atomic64_t reconnects;
+	/* Reflection (sessions to a manager). */
+	atomic64_t reflected;		/* commands completed by reflection */
+	atomic64_t pieces;		/* pieces of those commands */
+	atomic64_t bytes_direct;	/* their bytes, moved host <-> disks */
+	atomic64_t fallbacks;		/* commands re-driven as proxy */
+	atomic64_t invalid_scripts;	/* scripts refused before execution */
 };
 
 enum rfl_ini_state {
@@ -116,6 +125,8 @@ struct rfl_ini_tgt {
 	char last_error[RFL_INI_ERR_LEN];
 	u8 isid[6];			/* kept across reinstatement */
 	int state;			/* enum rfl_ini_state; READ_ONCE */
+	bool pooled;			/* internal object of the LU pool */
+	struct list_head list;		/* on the configfs target list */
 };
 
 enum rfl_ini_rx_state {
@@ -157,6 +168,21 @@ struct rfl_ini_task {
 	u32 data_in;			/* Data-In bytes received */
 	int tx_refs;			/* txes on txq or in flight */
 	bool done;			/* status received, waiting for tx */
+	/* Reflection; under sess->lock except where noted. */
+	u8 rstate;			/* enum rfl_ini_rstate */
+	bool proxy;			/* sent with RFL_CMD_FLAG_PROXY */
+	bool aborted;			/* EH gave up on it while reflecting */
+	u16 npieces;			/* of the running script (io_work) */
+	struct list_head rnode;		/* on sess->reflecting or redrive */
+	struct scsi_cmnd *sc;		/* the command of this task */
+	struct completion *settle;	/* EH waits for the pieces */
+};
+
+/* Where a command is in reflection. */
+enum rfl_ini_rstate {
+	RFL_INI_RS_NONE,		/* ordinary command */
+	RFL_INI_RS_RUNNING,		/* script pieces in flight */
+	RFL_INI_RS_REDRIVE,		/* waiting to be re-sent as proxy */
 };
 
 struct rfl_ini_sess {
@@ -172,8 +198,11 @@ struct rfl_ini_sess {
 
 	/*
 	 * lock: the CmdSN window (cmd_sn, exp_cmd_sn, max_cmd_sn), the task
-	 * table, the transmit queue and the dead flag. queuecommand, the
-	 * error handlers and io_work take it; never held while sending.
+	 * table, the transmit queue, the dead flag, the reflecting and
+	 * redrive lists and the reflection fields of their tasks.
+	 * queuecommand, the error handlers, io_work and the completions of
+	 * reflected commands (any context) take it; never held while
+	 * sending or while calling into the executor.
 	 */
 	spinlock_t lock;
 	u32 cmd_sn;			/* next CmdSN to assign */
@@ -184,6 +213,10 @@ struct rfl_ini_sess {
 	bool dead;			/* no more I/O on this connection */
 	bool window_closed;		/* a command was refused for it */
 	bool stopping;			/* disable: no more recovery */
+	struct list_head reflecting;	/* tasks whose pieces run */
+	struct list_head redrive;	/* tasks to re-send as proxy */
+	bool reflect;			/* RFL_REFLECT_KEY=Yes negotiated */
+	bool pooled;			/* a pool session: no sd, no scan */
 
 	/* Receive state: io_work only. */
 	u8 rx_state;			/* enum rfl_ini_rx_state */
@@ -247,9 +280,12 @@ extern struct workqueue_struct *rfl_ini_wq;
 int rfl_ini_configfs_init(void);
 void rfl_ini_configfs_exit(void);
 const char *rfl_ini_initiator_name(char *buf, size_t len);
+void rfl_ini_cfg_defaults(struct rfl_ini_tgt *tgt);
+bool rfl_ini_cfg_find(const char *iqn, struct rfl_ini_cfg *cfg);
 
 /* rfl_ini_conn.c */
 int rfl_ini_enable(struct rfl_ini_tgt *tgt);
+int rfl_ini_enable_net(struct rfl_ini_tgt *tgt, struct net *net);
 void rfl_ini_disable(struct rfl_ini_tgt *tgt);
 void rfl_ini_conn_fail(struct rfl_ini_sess *sess, const char *why);
 void rfl_ini_kick(struct rfl_ini_sess *sess);
@@ -273,7 +309,24 @@ void rfl_ini_txe_free(struct rfl_ini_txe *txe);
 void rfl_ini_tx_flush(struct rfl_ini_sess *sess);
 u32 rfl_ini_sg_crc(struct scatterlist *sgl, u32 off, u32 len, u32 crc);
 
+/* rfl_ini_lu.c */
+int rfl_ini_lu_init(void);
+void rfl_ini_lu_exit(void);
+
+/* rfl_ini_exec.c */
+int rfl_ini_exec_init(void);
+void rfl_ini_exec_exit(void);
+
+/* rfl_ini_reflect.c */
+extern const struct rfl_keyset rfl_ini_keyset;
+int rfl_ini_reflect_rsp(struct rfl_ini_sess *sess, struct scsi_cmnd *sc);
+void rfl_ini_redrive_locked(struct rfl_ini_sess *sess);
+void rfl_ini_reflect_fail_all(struct rfl_ini_sess *sess, int host_byte);
+bool rfl_ini_reflect_abort(struct rfl_ini_sess *sess, struct scsi_cmnd *sc);
+void rfl_ini_reflect_settle_lun(struct rfl_ini_sess *sess, u64 lun);
+
 /* rfl_ini_scsi.c */
+void rfl_ini_build_cmd(struct rfl_ini_sess *sess, struct scsi_cmnd *sc);
 struct rfl_ini_sess *rfl_ini_sess_alloc(struct rfl_ini_tgt *tgt);
 int rfl_ini_scsi_add(struct rfl_ini_sess *sess);
 void rfl_ini_scsi_remove(struct rfl_ini_sess *sess);

@@ -23,6 +23,10 @@
 
 #include "rfl_ini.h"
 
+/* Guards rfl_ini_tgts, the list of configfs target objects. */
+static DEFINE_MUTEX(rfl_ini_tgts_mutex);
+static LIST_HEAD(rfl_ini_tgts);
+
 /* Guards initiator_name. */
 static DEFINE_MUTEX(rfl_ini_name_mutex);
 static char rfl_ini_name[RFL_NAME_MAX + 1];
@@ -333,6 +337,7 @@ RFL_INI_CFG_ATTR(queue_depth, 0, 1, 1024)
 RFL_INI_CFG_ATTR(nop_interval, 0, 0, 3600)
 RFL_INI_CFG_ATTR(nop_timeout, 0, 1, 3600)
 RFL_INI_CFG_ATTR(replacement_timeout, 0, 0, 86400)
+RFL_INI_CFG_ATTR(reflection, 1, 0, 0)
 RFL_INI_STR_ATTR(chap_userid, false)
 RFL_INI_STR_ATTR(chap_password, true)
 RFL_INI_STR_ATTR(chap_mutual_userid, false)
@@ -429,7 +434,7 @@ static ssize_t rfl_ini_tgt_negotiated_show(struct config_item *item,
 			 "MaxOutstandingR2T=%u\nDataPDUInOrder=%s\n"
 			 "DataSequenceInOrder=%s\nDefaultTime2Wait=%u\n"
 			 "DefaultTime2Retain=%u\nErrorRecoveryLevel=%u\n"
-			 "MaxConnections=%u\nTSIH=%u\n",
+			 "MaxConnections=%u\n%s=%s\nTSIH=%u\n",
 			 p->header_digest ? "CRC32C" : "None",
 			 p->data_digest ? "CRC32C" : "None",
 			 p->max_recv_dsl, p->max_xmit_dsl, p->max_burst,
@@ -438,6 +443,7 @@ static ssize_t rfl_ini_tgt_negotiated_show(struct config_item *item,
 			 p->data_pdu_in_order ? "Yes" : "No",
 			 p->data_seq_in_order ? "Yes" : "No", p->time2wait,
 			 p->time2retain, p->erl, p->max_connections,
+			 RFL_REFLECT_KEY, tgt->sess->reflect ? "Yes" : "No",
 			 tgt->sess->tsih);
 	mutex_unlock(&tgt->mutex);
 	return ret;
@@ -449,11 +455,18 @@ static ssize_t rfl_ini_tgt_stats_show(struct config_item *item, char *page)
 
 	return sysfs_emit(page,
 			  "commands %lld\nbytes_in %lld\nbytes_out %lld\n"
-			  "errors %lld\nreconnects %lld\n",
+			  "errors %lld\nreconnects %lld\n"
+			  "reflected %lld\npieces %lld\nbytes_direct %lld\n"
+			  "fallbacks %lld\ninvalid_scripts %lld\n",
 			  atomic64_read(&s->cmds), atomic64_read(&s->bytes_in),
 			  atomic64_read(&s->bytes_out),
 			  atomic64_read(&s->errors),
-			  atomic64_read(&s->reconnects));
+			  atomic64_read(&s->reconnects),
+			  atomic64_read(&s->reflected),
+			  atomic64_read(&s->pieces),
+			  atomic64_read(&s->bytes_direct),
+			  atomic64_read(&s->fallbacks),
+			  atomic64_read(&s->invalid_scripts));
 }
 
 CONFIGFS_ATTR(rfl_ini_tgt_, target_iqn);
@@ -470,6 +483,7 @@ CONFIGFS_ATTR(rfl_ini_tgt_, queue_depth);
 CONFIGFS_ATTR(rfl_ini_tgt_, nop_interval);
 CONFIGFS_ATTR(rfl_ini_tgt_, nop_timeout);
 CONFIGFS_ATTR(rfl_ini_tgt_, replacement_timeout);
+CONFIGFS_ATTR(rfl_ini_tgt_, reflection);
 CONFIGFS_ATTR(rfl_ini_tgt_, chap_userid);
 CONFIGFS_ATTR(rfl_ini_tgt_, chap_password);
 CONFIGFS_ATTR(rfl_ini_tgt_, chap_mutual_userid);
@@ -496,6 +510,7 @@ static struct configfs_attribute *rfl_ini_tgt_attrs[] = {
 	&rfl_ini_tgt_attr_nop_interval,
 	&rfl_ini_tgt_attr_nop_timeout,
 	&rfl_ini_tgt_attr_replacement_timeout,
+	&rfl_ini_tgt_attr_reflection,
 	&rfl_ini_tgt_attr_chap_userid,
 	&rfl_ini_tgt_attr_chap_password,
 	&rfl_ini_tgt_attr_chap_mutual_userid,
@@ -524,17 +539,19 @@ static const struct config_item_type rfl_ini_tgt_type = {
 	.ct_owner = THIS_MODULE,
 };
 
-static struct config_group *rfl_ini_targets_make(struct config_group *group,
-						 const char *name)
+/**
+ * rfl_ini_cfg_defaults() - initialise a target object's values.
+ * @tgt: a zeroed target object
+ *
+ * Also used for the LU pool's internal objects.
+ */
+void rfl_ini_cfg_defaults(struct rfl_ini_tgt *tgt)
 {
-	struct rfl_ini_tgt *tgt = kzalloc(sizeof(*tgt), GFP_KERNEL);
-	struct rfl_ini_cfg *c;
+	struct rfl_ini_cfg *c = &tgt->cfg;
 
-	if (!tgt)
-		return ERR_PTR(-ENOMEM);
 	mutex_init(&tgt->mutex);
 	spin_lock_init(&tgt->err_lock);
-	c = &tgt->cfg;
+	INIT_LIST_HEAD(&tgt->list);
 	c->max_recv_dlength = 262144;
 	c->max_burst = 262144;
 	c->first_burst = 65536;
@@ -545,11 +562,55 @@ static struct config_group *rfl_ini_targets_make(struct config_group *group,
 	c->nop_interval = 5;
 	c->nop_timeout = 5;
 	c->replacement_timeout = 120;
+	c->reflection = true;
 	/* ISID type "random" (RFC 7143 section 11.12.5), kept for life. */
 	get_random_bytes(tgt->isid, sizeof(tgt->isid));
 	tgt->isid[0] = 0x80 | (tgt->isid[0] & 0x3f);
 	tgt->state = RFL_INI_DISABLED;
+}
+
+/**
+ * rfl_ini_cfg_find() - the values of the target object for a target name.
+ * @iqn: the target name
+ * @cfg: filled with a copy of the object's values when one is found
+ *
+ * The first configfs object whose target_iqn is @iqn counts, enabled or
+ * not.
+ *
+ * Context: process context, may sleep.
+ * Return: true if an object was found.
+ */
+bool rfl_ini_cfg_find(const char *iqn, struct rfl_ini_cfg *cfg)
+{
+	struct rfl_ini_tgt *tgt;
+	bool found = false;
+
+	mutex_lock(&rfl_ini_tgts_mutex);
+	list_for_each_entry(tgt, &rfl_ini_tgts, list) {
+		mutex_lock(&tgt->mutex);
+		found = !strcmp(tgt->cfg.target_iqn, iqn);
+		if (found)
+			*cfg = tgt->cfg;
+		mutex_unlock(&tgt->mutex);
+		if (found)
+			break;
+	}
+	mutex_unlock(&rfl_ini_tgts_mutex);
+	return found;
+}
+
+static struct config_group *rfl_ini_targets_make(struct config_group *group,
+						 const char *name)
+{
+	struct rfl_ini_tgt *tgt = kzalloc(sizeof(*tgt), GFP_KERNEL);
+
+	if (!tgt)
+		return ERR_PTR(-ENOMEM);
+	rfl_ini_cfg_defaults(tgt);
 	config_group_init_type_name(&tgt->group, name, &rfl_ini_tgt_type);
+	mutex_lock(&rfl_ini_tgts_mutex);
+	list_add_tail(&tgt->list, &rfl_ini_tgts);
+	mutex_unlock(&rfl_ini_tgts_mutex);
 	return &tgt->group;
 }
 
@@ -558,6 +619,9 @@ static void rfl_ini_targets_drop(struct config_group *group,
 {
 	struct rfl_ini_tgt *tgt = to_tgt(item);
 
+	mutex_lock(&rfl_ini_tgts_mutex);
+	list_del_init(&tgt->list);
+	mutex_unlock(&rfl_ini_tgts_mutex);
 	mutex_lock(&tgt->mutex);
 	if (tgt->sess)
 		rfl_ini_disable(tgt);

@@ -369,6 +369,21 @@ static void rfl_ini_start_io(struct rfl_ini_sess *sess)
  */
 int rfl_ini_enable(struct rfl_ini_tgt *tgt)
 {
+	return rfl_ini_enable_net(tgt, current->nsproxy->net_ns);
+}
+
+/**
+ * rfl_ini_enable_net() - log into a target from a network namespace
+ * @tgt: the target object, its mutex held (or private to the LU pool)
+ * @net: the namespace of the socket
+ *
+ * As rfl_ini_enable(); the host of a pool object (tgt->pooled) is added
+ * but not scanned: the pool adds the LUNs it needs itself.
+ *
+ * Return: 0, or a negative errno with the reason in last_error.
+ */
+int rfl_ini_enable_net(struct rfl_ini_tgt *tgt, struct net *net)
+{
 	struct rfl_ini_sess *sess;
 	char name[RFL_NAME_MAX + 1];
 	int ret;
@@ -394,7 +409,7 @@ int rfl_ini_enable(struct rfl_ini_tgt *tgt)
 	INIT_WORK(&sess->err_work, rfl_ini_err_work);
 	INIT_DELAYED_WORK(&sess->nop_work, rfl_ini_nop_work);
 	INIT_DELAYED_WORK(&sess->recovery_work, rfl_ini_recovery_work);
-	sess->net = get_net(current->nsproxy->net_ns);
+	sess->net = get_net(net);
 	WRITE_ONCE(tgt->state, RFL_INI_LOGGING_IN);
 	spin_lock(&tgt->err_lock);
 	tgt->last_error[0] = '\0';

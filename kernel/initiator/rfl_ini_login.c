@@ -217,7 +217,7 @@ static int rfl_ini_login_pdu(struct rfl_ini_login *l, u8 csg, u8 nsg,
 		text_len = 0;
 		transit = false;
 	} while (more);
-	ret = rfl_text_parse(l->acc.buf, l->acc.len, NULL, 0, l->kvs,
+	ret = rfl_text_parse(l->acc.buf, l->acc.len, &rfl_ini_keyset, 0, l->kvs,
 			     ARRAY_SIZE(l->kvs), &l->nkv);
 	if (ret) {
 		rfl_ini_set_error(tgt, "login: bad text: %s",
@@ -293,6 +293,20 @@ static int rfl_ini_check_answers(struct rfl_ini_login *l,
 		err = rfl_key_check_use(def, true, RFL_PHASE_OPERATIONAL);
 		if (err && err != RFL_TEXT_E_PHASE)
 			goto bad;
+		if (def->id == RFL_KEY_VENDOR) {
+			/* Reflection: ours if offered and answered Yes. */
+			if (l->sess->cfg.reflection)
+				err = rfl_neg_check(def, "Yes", kv, &res);
+			else
+				err = rfl_neg_answer(def, kv, NULL, false, tb,
+						     &res);
+			if (err)
+				goto bad;
+			l->sess->reflect = l->sess->cfg.reflection &&
+					   res.outcome == RFL_NEG_AGREED &&
+					   res.num;
+			continue;
+		}
 		if (def->id < RFL_KEY_NR && l->offer[def->id])
 			err = rfl_neg_check(def, l->offer[def->id], kv, &res);
 		else if (def->neg == RFL_NEG_DECLARE)
@@ -545,6 +559,8 @@ static int rfl_ini_operational(struct rfl_ini_login *l)
 	for (i = 0; i < RFL_KEY_NR; i++)
 		if (l->offer[i])
 			rfl_tb_add(&tb, rfl_key_get(i)->name, l->offer[i]);
+	if (sess->cfg.reflection)
+		rfl_tb_add(&tb, RFL_REFLECT_KEY, "Yes");
 	if (tb.err)
 		return -EINVAL;
 	for (round = 0; round < RFL_INI_LOGIN_ROUNDS; round++) {
@@ -598,6 +614,7 @@ int rfl_ini_login(struct rfl_ini_sess *sess)
 		goto out;
 	l->sess = sess;
 	l->cmd_sn = 1;
+	sess->reflect = false;
 	rfl_params_init(&sess->params);
 	ret = rfl_ini_security(l);
 	if (!ret)

@@ -23,18 +23,36 @@ static int __init rfl_ini_init(void)
 				     0);
 	if (!rfl_ini_wq)
 		return -ENOMEM;
+	ret = rfl_ini_lu_init();
+	if (ret)
+		goto out_wq;
+	ret = rfl_ini_exec_init();
+	if (ret)
+		goto out_lu;
 	ret = rfl_ini_configfs_init();
-	if (ret) {
-		destroy_workqueue(rfl_ini_wq);
-		return ret;
-	}
+	if (ret)
+		goto out_exec;
 	pr_info("loaded\n");
 	return 0;
+out_exec:
+	rfl_ini_exec_exit();
+out_lu:
+	rfl_ini_lu_exit();
+out_wq:
+	destroy_workqueue(rfl_ini_wq);
+	return ret;
 }
 
+/*
+ * Users of the LU pool and executor (the manager's modules) are gone, and
+ * so are the configfs sessions: executions still deferred finish in
+ * rfl_ini_exec_exit(), then every pooled session is logged out.
+ */
 static void __exit rfl_ini_exit(void)
 {
 	rfl_ini_configfs_exit();
+	rfl_ini_exec_exit();
+	rfl_ini_lu_exit();
 	destroy_workqueue(rfl_ini_wq);
 }
 

@@ -189,6 +189,8 @@ static int rfl_ini_rx_scsi_rsp(struct rfl_ini_sess *sess)
 	if (!sc)
 		return -EPROTO;
 	rfl_ini_rx_stat_sn(sess);
+	if (hdr->response == RFL_RESPONSE_REFLECT)
+		return rfl_ini_reflect_rsp(sess, sc);
 	if (hdr->response != ISCSI_STATUS_CMD_COMPLETED) {
 		/* Target failure; vendor codes (reflection) come later. */
 		set_host_byte(sc, DID_ERROR);

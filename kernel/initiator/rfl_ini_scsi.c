@@ -116,6 +116,7 @@ void rfl_ini_fail_all(struct rfl_ini_sess *sess, int host_byte)
 		set_host_byte(sc, host_byte);
 		scsi_done(sc);
 	}
+	rfl_ini_reflect_fail_all(sess, host_byte);
 }
 
 /**
@@ -144,7 +145,17 @@ void rfl_ini_window_update(struct rfl_ini_sess *sess, u32 exp, u32 max)
 		scsi_unblock_requests(sess->shost);
 }
 
-static void rfl_ini_build_cmd(struct rfl_ini_sess *sess, struct scsi_cmnd *sc)
+/**
+ * rfl_ini_build_cmd() - the SCSI Command PDU of a command and its
+ * unsolicited data.
+ * @sess: the session, its lock held
+ * @sc: the command; its task's itt, cmd_sn and proxy are set
+ *
+ * On a session that negotiated reflection, writes carry neither immediate
+ * nor unsolicited data: everything waits for R2T, so that the data of a
+ * reflected write crosses the wire once (host to disks).
+ */
+void rfl_ini_build_cmd(struct rfl_ini_sess *sess, struct scsi_cmnd *sc)
 {
 	struct rfl_ini_task *task = rfl_ini_task(sc);
 	struct iscsi_scsi_req *hdr = (struct iscsi_scsi_req *)task->cmd_txe.hdr;
@@ -154,6 +165,8 @@ static void rfl_ini_build_cmd(struct rfl_ini_sess *sess, struct scsi_cmnd *sc)
 	memset(hdr, 0, sizeof(*hdr));
 	hdr->opcode = ISCSI_OP_SCSI_CMD;
 	hdr->flags = ISCSI_ATTR_SIMPLE;
+	if (task->proxy)
+		hdr->flags |= RFL_CMD_FLAG_PROXY;
 	int_to_scsilun(sc->device->lun, &hdr->lun);
 	hdr->itt = cpu_to_be32(task->itt);
 	hdr->data_length = cpu_to_be32(len);
@@ -171,6 +184,10 @@ static void rfl_ini_build_cmd(struct rfl_ini_sess *sess, struct scsi_cmnd *sc)
 		return;
 	}
 	hdr->flags |= ISCSI_FLAG_CMD_WRITE;
+	if (sess->reflect) {
+		hdr->flags |= ISCSI_FLAG_CMD_FINAL;
+		return;
+	}
 	if (!p->initial_r2t || p->immediate_data)
 		unsol = min(len, p->first_burst);
 	if (p->immediate_data)
@@ -199,6 +216,8 @@ static int rfl_ini_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *sc)
 	unsigned long flags;
 
 	memset(task, 0, sizeof(*task));
+	INIT_LIST_HEAD(&task->rnode);
+	task->sc = sc;
 	INIT_LIST_HEAD(&task->cmd_txe.node);
 	INIT_LIST_HEAD(&task->unsol_txe.node);
 	if (sc->sc_data_direction == DMA_BIDIRECTIONAL || tag >= sess->can_queue) {
@@ -294,6 +313,9 @@ static int rfl_ini_eh_abort(struct scsi_cmnd *sc)
 	unsigned long flags;
 	bool held;
 
+	/* Reflected: its pieces settle first; nothing goes to the manager. */
+	if (rfl_ini_reflect_abort(sess, sc))
+		return SUCCESS;
 	spin_lock_irqsave(&sess->lock, flags);
 	held = tag < sess->can_queue && sess->tasks[tag] == sc;
 	spin_unlock_irqrestore(&sess->lock, flags);
@@ -310,21 +332,42 @@ static int rfl_ini_eh_device_reset(struct scsi_cmnd *sc)
 	u32 sn;
 	unsigned long flags;
 
+	int ret;
+
 	sdev_printk(KERN_INFO, sc->device, "LUN reset\n");
 	spin_lock_irqsave(&sess->lock, flags);
 	sn = sess->cmd_sn;
 	spin_unlock_irqrestore(&sess->lock, flags);
-	return rfl_ini_tmf(sess, ISCSI_TM_FUNC_LOGICAL_UNIT_RESET,
-			   sc->device->lun, ISCSI_RESERVED_TAG, sn);
+	ret = rfl_ini_tmf(sess, ISCSI_TM_FUNC_LOGICAL_UNIT_RESET,
+			  sc->device->lun, ISCSI_RESERVED_TAG, sn);
+	/* Commands of the LUN being reflected end once their pieces have. */
+	rfl_ini_reflect_settle_lun(sess, sc->device->lun);
+	return ret;
 }
 
-static const struct scsi_host_template rfl_ini_sht = {
+/* LUs of pool sessions get no upper-level driver (no sd disk). */
+static int rfl_ini_slave_alloc(struct scsi_device *sdev)
+{
+	struct rfl_ini_sess *sess = shost_priv(sdev->host);
+
+	if (sess->pooled)
+		sdev->no_uld_attach = 1;
+	return 0;
+}
+
+/*
+ * Not const: scsi_device_dev_release() clears .module when a device is
+ * released while the module unloads (the LU pool removes its devices in
+ * module exit).
+ */
+static struct scsi_host_template rfl_ini_sht = {
 	.module = THIS_MODULE,
 	.name = "reflect iSCSI initiator",
 	.proc_name = RFL_INI_NAME,
 	.queuecommand = rfl_ini_queuecommand,
 	.eh_abort_handler = rfl_ini_eh_abort,
 	.eh_device_reset_handler = rfl_ini_eh_device_reset,
+	.slave_alloc = rfl_ini_slave_alloc,
 	.this_id = -1,
 	.sg_tablesize = 128,
 	.max_sectors = 2048,
@@ -345,7 +388,7 @@ struct rfl_ini_sess *rfl_ini_sess_alloc(struct rfl_ini_tgt *tgt)
 	struct rfl_ini_sess *sess;
 	u32 depth = tgt->cfg.queue_depth;
 
-	shost = scsi_host_alloc((struct scsi_host_template *)&rfl_ini_sht,
+	shost = scsi_host_alloc(&rfl_ini_sht,
 				sizeof(*sess));
 	if (!shost)
 		return NULL;
@@ -353,6 +396,7 @@ struct rfl_ini_sess *rfl_ini_sess_alloc(struct rfl_ini_tgt *tgt)
 	sess->shost = shost;
 	sess->tgt = tgt;
 	sess->cfg = tgt->cfg;
+	sess->pooled = tgt->pooled;
 	sess->can_queue = depth;
 	sess->tasks = kcalloc(depth, sizeof(*sess->tasks), GFP_KERNEL);
 	sess->rx_buf_cap = max_t(u32, tgt->cfg.max_recv_dlength,
@@ -366,6 +410,8 @@ struct rfl_ini_sess *rfl_ini_sess_alloc(struct rfl_ini_tgt *tgt)
 	}
 	spin_lock_init(&sess->lock);
 	INIT_LIST_HEAD(&sess->txq);
+	INIT_LIST_HEAD(&sess->reflecting);
+	INIT_LIST_HEAD(&sess->redrive);
 	init_completion(&sess->logout_done);
 	init_completion(&sess->tmf_done);
 	mutex_init(&sess->tmf_mutex);
@@ -391,7 +437,8 @@ int rfl_ini_scsi_add(struct rfl_ini_sess *sess)
 
 	if (ret)
 		return ret;
-	scsi_scan_host(sess->shost);
+	if (!sess->pooled)
+		scsi_scan_host(sess->shost);
 	return 0;
 }
 

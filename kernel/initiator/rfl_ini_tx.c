@@ -168,6 +168,8 @@ static bool rfl_ini_tx_next(struct rfl_ini_sess *sess)
 	unsigned long flags;
 
 	spin_lock_irqsave(&sess->lock, flags);
+	/* Reflected commands that failed go back to the manager first. */
+	rfl_ini_redrive_locked(sess);
 	txe = list_first_entry_or_null(&sess->txq, struct rfl_ini_txe, node);
 	if (txe) {
 		list_del_init(&txe->node);
