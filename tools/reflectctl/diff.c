@@ -454,6 +454,16 @@ static void phase_enable(const struct node *w, struct node *h,
 					     w->kids[i]->name), pl);
 }
 
+static void unmark(struct node *h)
+{
+	int i;
+
+	h->gone = 0;
+	h->touched = 0;
+	for (i = 0; i < h->nkids; i++)
+		unmark(h->kids[i]);
+}
+
 void diff(struct node *want, struct node *have, const struct scope *sc,
 	  struct plan *pl)
 {
@@ -461,6 +471,7 @@ void diff(struct node *want, struct node *have, const struct scope *sc,
 					      K_BACKSTORE };
 	int i, k;
 
+	unmark(have);
 	mark(have, have, want, 0, sc);
 	phase_disable(have, want, pl);
 	for (k = 0; k < 4; k++)

@@ -747,7 +747,7 @@ int conf_check_map(const char *text, int *line, char *why, size_t whylen)
 	rfl_map_free(&map);
 	return 0;
 #else
-	/* Without kernel/proto/rfl_map.c: only require some statement. */
+	/* Without kernel/proto/rfl_map.c: only require an extent. */
 	const char *s = text;
 	int ln = 1;
 
@@ -758,12 +758,13 @@ int conf_check_map(const char *text, int *line, char *why, size_t whylen)
 
 		while (i < n && isspace((unsigned char)s[i]))
 			i++;
-		if (i < n && s[i] != '#')
+		if (n - i > 7 && (!strncmp(s + i, "linear ", 7) ||
+				  !strncmp(s + i, "striped ", 8)))
 			return 0;
 		s += n + (e ? 1 : 0);
 	}
 	*line = 0;
-	snprintf(why, whylen, "empty map");
+	snprintf(why, whylen, "no extent in the map");
 	return -1;
 #endif
 }
