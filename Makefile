@@ -43,6 +43,7 @@ modules:
 
 tools:
 	$(MAKE) -C $(SELFTESTS)/unit
+	$(MAKE) -C $(TOP)/tools/reflectctl
 
 unit:
 	$(MAKE) -C $(SELFTESTS)/unit run
@@ -66,6 +67,7 @@ clean:
 	rm -rf $(TOP)/build
 	-$(MAKE) -C $(SELFTESTS)/unit clean
 	-$(MAKE) -C $(SELFTESTS)/fuzz clean
+	-$(MAKE) -C $(TOP)/tools/reflectctl clean
 
 help:
 	@sed -n '3,13p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'

@@ -470,7 +470,8 @@ static void kvl_free(struct kvlist *l)
 
 static int is_stat_name(const char *n)
 {
-	return strstr(n, "stat") || strstr(n, "count") ||
+	return strstr(n, "stats") || strstr(n, "statistic") ||
+	       strstr(n, "count") ||
 	       strstr(n, "fallback") || strstr(n, "reflected") ||
 	       strstr(n, "proxied");
 }
