@@ -310,6 +310,19 @@ static const char *rfl_piece_bad(const struct rfl_script_piece *p,
 	return NULL;
 }
 
+/* A script names only the LUs its pieces use. */
+static const char *rfl_targets_unused(const struct rfl_script *s)
+{
+	u64 used = 0;
+	u16 i;
+
+	for (i = 0; i < s->npieces; i++)
+		used |= 1ULL << s->pieces[i].target;
+	if (used != (~0ULL >> (64 - s->ntargets)))
+		return "target not used by any piece";
+	return NULL;
+}
+
 /**
  * rfl_script_peek() - check a script's header and read its counts.
  * @buf: the script (the data segment of a reflection status)
@@ -435,8 +448,9 @@ static const char *rfl_parse_piece(const u8 *p, u16 ntargets,
  * designation descriptor whose length byte matches, piece target indexes,
  * CDB lengths legal and equal to the length of the opcode's group with
  * zero padding after them, exactly one direction flag, a non-zero length
- * and an offset + length that does not overflow 32 bits.
- * @s->lun is the 8-byte LUN field read as one big-endian number
+ * and an offset + length that does not overflow 32 bits; and every target
+ * is used by at least one piece.
+ * A target's lun is its 8-byte LUN field read as one big-endian number
  * (put_unaligned_be64() gives the wire bytes back, for scsilun_to_int()).
  *
  * Return: 0, or -EINVAL with @why set.
@@ -478,7 +492,8 @@ int rfl_script_parse(const void *buf, u32 len, struct rfl_script *s,
 		if (*why)
 			return -EINVAL;
 	}
-	return 0;
+	*why = rfl_targets_unused(s);
+	return *why ? -EINVAL : 0;
 }
 EXPORT_SYMBOL_GPL(rfl_script_parse);
 
@@ -655,6 +670,8 @@ int rfl_script_encode(const struct rfl_script *s, void *buf, u32 len)
 	for (i = 0; i < s->npieces; i++)
 		if (rfl_piece_bad(&s->pieces[i], s->ntargets))
 			return -EINVAL;
+	if (rfl_targets_unused(s))
+		return -EINVAL;
 	size = rfl_script_size(s);
 	if (size > len)
 		return -ENOSPC;

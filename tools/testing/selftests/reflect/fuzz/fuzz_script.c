@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer harness of reflection scripts. Input: a script. Whatever
+ * libFuzzer harness of reflection scripts. Input: a script, tried as it
+ * is and with its script_len field set to its length. Whatever
  * rfl_script_parse() accepts must encode back to exactly the input (the
  * wire format has one encoding per script), rfl_script_peek() must agree
  * with the parser, and rfl_script_check() is run against LUs whose block
@@ -42,9 +43,7 @@ static void cdb_round_trip(const struct rfl_script_piece *p)
 	ASSERT((cdb[1] & ~0x18) == 0);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void one(const u8 *data, u32 size)
 {
 	struct rfl_script s = { .targets = targets, .pieces = pieces };
 	const char *why;
@@ -54,28 +53,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bool w, write;
 	int err, n;
 
-	if (size > sizeof(out))
-		return 0;
 	err = rfl_script_peek(data, size, &nt, &np);
 	ASSERT(!err || err == -EINVAL || err == -EPROTONOSUPPORT);
 	if (err) {
 		ASSERT(rfl_script_parse(data, size, &s, &why) == -EINVAL);
 		ASSERT(why);
-		return 0;
+		return;
 	}
 	ASSERT(nt >= 1 && nt <= RFL_SCRIPT_MAX_TARGETS);
 	ASSERT(np >= 1 && np <= RFL_SCRIPT_MAX_PIECES);
 	err = rfl_script_parse(data, size, &s, &why);
 	if (err) {
 		ASSERT(err == -EINVAL && why);
-		return 0;
+		return;
 	}
 	ASSERT(!why && s.ntargets == nt && s.npieces == np);
 
 	/* the round trip: one encoding per script */
 	ASSERT(rfl_script_size(&s) == size);
 	n = rfl_script_encode(&s, out, sizeof(out));
-	ASSERT(n >= 0 && (size_t)n == size);
+	ASSERT(n >= 0 && (u32)n == size);
 	ASSERT(!memcmp(out, data, size));
 	if (size > 0)
 		ASSERT(rfl_script_encode(&s, out, size - 1) == -ENOSPC);
@@ -98,7 +95,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	write = pieces[0].flags == RFL_PIECE_WRITE;
 	if (rfl_script_check(&s, lus, s.total_len, write, &why)) {
 		ASSERT(why);
-		return 0;
+		return;
 	}
 	ASSERT(!why);
 	end = 0;
@@ -118,5 +115,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* any other length or direction is refused */
 	ASSERT(rfl_script_check(&s, lus, s.total_len + 1, write, &why));
 	ASSERT(rfl_script_check(&s, lus, s.total_len, !write, &why));
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static u8 fixed[sizeof(out)];
+
+	if (size > sizeof(out))
+		return 0;
+	one(data, size);
+	/*
+	 * Most mutations change the length; the same input with script_len
+	 * set to its length gets past the header and reaches the entries.
+	 */
+	if (size >= RFL_SCRIPT_HDR_LEN) {
+		memcpy(fixed, data, size);
+		rfl_put_be32(fixed + 20, size);
+		one(fixed, size);
+	}
 	return 0;
 }

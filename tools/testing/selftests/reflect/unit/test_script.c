@@ -303,6 +303,7 @@ static const struct malform malforms[] = {
 	{ "second target padding", T0 + 100 + 99, 1, 0 },
 	{ "piece target index", P0 + 1, 3, 0 },
 	{ "piece target index high byte", P0, 1, 0 },
+	{ "target used by no piece", P0 + 64 + 1, 1, 0 },
 	{ "piece cdb_len 7", P0 + 2, 7, 0 },
 	{ "piece cdb_len 16 for a 10-byte opcode", P0 + 2, 16, 0 },
 	{ "piece cdb_len 0", P0 + 2, 0, 0 },
@@ -427,6 +428,9 @@ static void t_encode_refuses(void)
 	CHECK_EQ(rfl_script_encode(&ex, buf, sizeof(buf)), -EINVAL);
 	build_example(false);
 	pc[2].target = 3;
+	CHECK_EQ(rfl_script_encode(&ex, buf, sizeof(buf)), -EINVAL);
+	build_example(false);
+	pc[2].target = 0;
 	CHECK_EQ(rfl_script_encode(&ex, buf, sizeof(buf)), -EINVAL);
 	build_example(false);
 	pc[0].flags = 3;
@@ -562,6 +566,7 @@ static void t_check(void)
 	memcpy(lus, lus3, sizeof(lus));
 	build_example(false);
 	ex.npieces = 1;
+	ex.ntargets = 1;
 	ex.total_len = 256 * BS;
 	pc[0].length = 256 * BS;
 	memset(pc[0].cdb, 0, sizeof(pc[0].cdb));
