@@ -207,7 +207,7 @@ static char *between(const char *s, const char *start, const char *end)
  * of the kernel's info attribute. */
 static char *read_ctl(char *ctl)
 {
-	char *out, *f, *z, *p, *u;
+	char *out, *f, *z, *p, *u, *vo;
 
 	if (!ctl)
 		return NULL;
@@ -215,8 +215,11 @@ static char *read_ctl(char *ctl)
 	z = between(ctl, "fd_dev_size=", ",");
 	p = between(ctl, "rd_pages=", ",");
 	u = between(ctl, "udev_path=", ",");
-	out = xasprintf("File: %s  Size: %s  PAGES/PAGE_SIZE: %s*4096  UDEV PATH: %s  readonly: 0",
-			f ? f : "", z ? z : "", p ? p : "", u ? u : "");
+	vo = between(ctl, "volume=", ",");
+	out = xasprintf("File: %s  Size: %s  PAGES/PAGE_SIZE: %s*4096  UDEV PATH: %s  readonly: 0 Volume: %s  Generation: 0",
+			f ? f : "", z ? z : "", p ? p : "", u ? u : "",
+			vo ? vo : "");
+	free(vo);
 	free(f);
 	free(z);
 	free(p);
@@ -270,6 +273,11 @@ static void read_backstores(const struct cfs *c, struct node *root)
 				v = between(info, "PAGES/PAGE_SIZE: ", "*");
 				if (v)
 					attr_set(b, "pages", v, 0);
+				free(v);
+			} else if (info && !strncmp(hbas[i], "rvol_", 5)) {
+				v = between(info, "Volume: ", "  ");
+				if (v)
+					attr_set(b, "volume", v, 0);
 				free(v);
 			} else if (info && !strncmp(hbas[i], "iblock_", 7)) {
 				v = between(info, "UDEV PATH: ", "  readonly");
@@ -411,12 +419,18 @@ static void read_volumes(const struct cfs *c, struct node *root)
 		char *mp = xasprintf("%s/%s/map", vp, v[i]);
 		char *m = read_value(mp);
 
-		if (m) {
+		if (m && *m) {
 			char *nl = xasprintf("%s\n", m);
 
 			attr_set(vn, "map", nl, 0);
 			free(nl);
 		}
+		free(m);
+		free(mp);
+		mp = xasprintf("%s/%s/block_size", vp, v[i]);
+		m = read_value(mp);
+		if (m)
+			attr_set(vn, "block_size", m, 0);
 		free(m);
 		free(mp);
 	}
@@ -603,6 +617,21 @@ int cfs_apply(const struct cfs *c, const struct plan *pl, FILE *trace)
 				free(d);
 			}
 			rc = write_value(p, o->arg, c->fake);
+			if (!rc && !strncmp(o->path, "reflect_vvol/", 13) &&
+			    strlen(p) > 4 && !strcmp(p + strlen(p) - 4, "/map")) {
+				/* Committed at close: its verdict is in
+				 * last_error. */
+				char *le = last_error(p);
+
+				if (le) {
+					fprintf(stderr,
+						"reflectctl: %s: write map failed: %s (%s)\n",
+						p, strerror(EINVAL), le);
+					free(le);
+					free(p);
+					return -1;
+				}
+			}
 			break;
 		case OP_LINK:
 			a = full(c, o->arg);

@@ -160,7 +160,8 @@ static int special_key(const struct node *n, const char *key)
 		return 1;
 	if (n->kind == K_BACKSTORE)
 		return !strcmp(key, "file") || !strcmp(key, "size") ||
-		       !strcmp(key, "pages") || !strcmp(key, "device");
+		       !strcmp(key, "pages") || !strcmp(key, "device") ||
+		       !strcmp(key, "volume");
 	if (n->kind == K_LUN)
 		return !strcmp(key, "backstore");
 	if (n->kind == K_MLUN)
@@ -212,7 +213,7 @@ static void gone_all(struct node *h)
 }
 
 static const char *const create_keys[] = { "file", "size", "pages",
-					    "device", NULL };
+					    "device", "volume", NULL };
 
 /* Marks what must go: absent from an owned scope, or to be recreated. */
 static void mark(struct node *hroot, struct node *h, const struct node *w,
@@ -373,6 +374,9 @@ static void phase_create(const struct node *w, struct node *h,
 			else if (attr_get(w, "pages"))
 				ctl = xasprintf("rd_pages=%s",
 						attr_get(w, "pages"));
+			else if (attr_get(w, "volume"))
+				ctl = xasprintf("volume=%s",
+						attr_get(w, "volume"));
 			else
 				ctl = xasprintf("udev_path=%s",
 						attr_get(w, "device") ?
@@ -403,17 +407,23 @@ static void phase_create(const struct node *w, struct node *h,
 
 		if (special_key(w, a->key))
 			continue;
+		if (w->kind == K_VOLUME && !strcmp(a->key, "map"))
+			continue;
 		if (h && same_val(w, a->key, a->val, attr_get(h, a->key)))
 			continue;
 		add_write(pl, w, a->key, a->val);
 	}
+	if (w->kind == K_VOLUME && attr_get(w, "map") &&
+	    (!h || !same_val(w, "map", attr_get(w, "map"),
+			     attr_get(h, "map"))))
+		add_write(pl, w, "map", attr_get(w, "map"));
 	if (w->kind == K_BACKSTORE && !h)
 		add_write(pl, w, "enable", "1");
 	free(p);
 
 	if (w->kind == K_ROOT) {
-		static const enum kind order[] = { K_INITIATOR, K_BACKSTORE,
-						   K_VOLUME, K_TARGET };
+		static const enum kind order[] = { K_INITIATOR, K_VOLUME,
+						   K_BACKSTORE, K_TARGET };
 
 		for (pass = 0; pass < 4; pass++)
 			for (i = 0; i < w->nkids; i++)
@@ -467,8 +477,8 @@ static void unmark(struct node *h)
 void diff(struct node *want, struct node *have, const struct scope *sc,
 	  struct plan *pl)
 {
-	static const enum kind rm_order[] = { K_INITIATOR, K_TARGET, K_VOLUME,
-					      K_BACKSTORE };
+	static const enum kind rm_order[] = { K_INITIATOR, K_TARGET,
+					      K_BACKSTORE, K_VOLUME };
 	int i, k;
 
 	unmark(have);

@@ -179,7 +179,7 @@ int key_is_secret(const char *key)
 	const char *b = strrchr(key, '/');
 
 	b = b ? b + 1 : key;
-	return !strcmp(b, "password") || !strcmp(b, "mutual_password") ||
+	return !strcmp(b, "password") || !strcmp(b, "password_mutual") ||
 	       !strcmp(b, "chap_password") ||
 	       !strcmp(b, "chap_mutual_password");
 }

@@ -26,7 +26,7 @@
 static const char *const tpg_attribs[] = {
 	"authentication", "generate_node_acls", "cache_dynamic_acls",
 	"demo_mode_write_protect", "default_cmdsn_depth", "login_timeout",
-	"netif_timeout", NULL
+	"netif_timeout", "reflection", NULL
 };
 
 static const char *const tpg_params[] = {
@@ -38,19 +38,20 @@ static const char *const tpg_params[] = {
 };
 
 static const char *const auth_keys[] = {
-	"userid", "password", "mutual_userid", "mutual_password", NULL
+	"userid", "password", "userid_mutual", "password_mutual", NULL
 };
 
 static const char *const itarget_keys[] = {
 	"target_iqn", "portal", "header_digest", "data_digest",
 	"max_recv_dlength", "max_burst", "first_burst", "immediate_data",
 	"initial_r2t", "max_outstanding_r2t", "queue_depth", "nop_interval",
-	"nop_timeout", "replacement_timeout", "chap_userid", "chap_password",
+	"nop_timeout", "replacement_timeout", "reflection", "chap_userid",
+	"chap_password",
 	"chap_mutual_userid", "chap_mutual_password", "enable", NULL
 };
 
 static const char *const backstore_keys[] = {
-	"file", "size", "pages", "device", NULL
+	"file", "size", "pages", "device", "volume", NULL
 };
 
 static int in_list(const char *const *l, const char *w)
@@ -492,6 +493,9 @@ static int statement(struct pstate *p, struct node *n, struct line *l)
 		    !valid_uint(l->tok[1], 1ULL << 62))
 			return fail(p->err, p->lineno, "%s: not a number: %s",
 				    w, l->tok[1]);
+		if (!strcmp(w, "volume") && !valid_word(l->tok[1]))
+			return fail(p->err, p->lineno, "bad volume name %s",
+				    l->tok[1]);
 		if ((!strcmp(w, "file") || !strcmp(w, "device")) &&
 		    (l->tok[1][0] != '/' || strchr(l->tok[1], ',')))
 			return fail(p->err, p->lineno,
@@ -516,17 +520,13 @@ static int statement(struct pstate *p, struct node *n, struct line *l)
 			return fail(p->err, p->lineno,
 				    "map: want 'map {' or 'map file PATH'");
 		}
-		if (!strcmp(w, "attrib")) {
-			char *k;
-
-			ARGS(2);
-			if (!valid_word(l->tok[1]) || !strcmp(l->tok[1], "map"))
+		if (!strcmp(w, "block_size")) {
+			ARGS(1);
+			if (!valid_uint(l->tok[1], 65536))
 				return fail(p->err, p->lineno,
-					    "bad attribute name %s", l->tok[1]);
-			k = xasprintf("attrib/%s", l->tok[1]);
-			rc = set_attr(p, n, k, l->tok[2]);
-			free(k);
-			return rc;
+					    "block_size: not a number: %s",
+					    l->tok[1]);
+			return set_attr(p, n, w, l->tok[1]);
 		}
 		return fail(p->err, p->lineno, "unknown key %s in volume", w);
 	case K_TARGET:
@@ -808,7 +808,8 @@ static int validate_node(const struct node *root, const struct node *n,
 			if (!attr_find(n, "file") || !attr_find(n, "size"))
 				return fail(err, n->line,
 					    "fileio backstore needs file and size");
-			if (attr_find(n, "pages") || attr_find(n, "device"))
+			if (attr_find(n, "pages") || attr_find(n, "device") ||
+			    attr_find(n, "volume"))
 				return fail(err, n->line,
 					    "fileio backstore takes file and size only");
 		} else if (!strncmp(type, "rd_mcp_", 7)) {
@@ -816,20 +817,34 @@ static int validate_node(const struct node *root, const struct node *n,
 				return fail(err, n->line,
 					    "rd_mcp backstore needs pages");
 			if (attr_find(n, "file") || attr_find(n, "device") ||
-			    attr_find(n, "size"))
+			    attr_find(n, "size") || attr_find(n, "volume"))
 				return fail(err, n->line,
 					    "rd_mcp backstore takes pages only");
+		} else if (!strncmp(type, "rvol_", 5)) {
+			const char *v = attr_get(n, "volume");
+
+			if (!v)
+				return fail(err, n->line,
+					    "rvol backstore needs volume");
+			if (attr_find(n, "file") || attr_find(n, "pages") ||
+			    attr_find(n, "size") || attr_find(n, "device"))
+				return fail(err, n->line,
+					    "rvol backstore takes volume only");
+			if (!node_find(root, K_VOLUME, v))
+				return fail(err, attr_find(n, "volume")->line,
+					    "volume %s is not declared in this file",
+					    v);
 		} else if (!strncmp(type, "iblock_", 7)) {
 			if (!attr_find(n, "device"))
 				return fail(err, n->line,
 					    "iblock backstore needs device");
 			if (attr_find(n, "file") || attr_find(n, "pages") ||
-			    attr_find(n, "size"))
+			    attr_find(n, "size") || attr_find(n, "volume"))
 				return fail(err, n->line,
 					    "iblock backstore takes device only");
 		} else {
 			return fail(err, n->line,
-				    "backstore type of %s not supported (fileio, iblock, rd_mcp)",
+				    "backstore type of %s not supported (fileio, iblock, rd_mcp, rvol)",
 				    n->name);
 		}
 		break;
@@ -875,7 +890,7 @@ static int validate_node(const struct node *root, const struct node *n,
 	case K_TPG:
 	case K_ACL:
 		if (check_chap(n, "auth/userid", "auth/password",
-			       "auth/mutual_userid", "auth/mutual_password",
+			       "auth/userid_mutual", "auth/password_mutual",
 			       err))
 			return -1;
 		break;

@@ -40,8 +40,8 @@ static const char *base =
 	"\t\t\tlun 0 0\n"
 	"\t\t\tauth userid alice\n"
 	"\t\t\tauth password \"secret #1\"\n"
-	"\t\t\tauth mutual_userid target\n"
-	"\t\t\tauth mutual_password target-secret\n"
+	"\t\t\tauth userid_mutual target\n"
+	"\t\t\tauth password_mutual target-secret\n"
 	"\t\t}\n"
 	"\t\tenable 1\n"
 	"\t}\n"
@@ -143,7 +143,7 @@ static void test_refusals(void)
 		{ "[fd00::2]:3260", "[fd00::2]", "bad portal", 12 },
 		{ "\t\tportal 10.0.0.2\n", "\t\tportal 10.0.0.2:99999\n",
 		  "bad portal", 37 },
-		{ "\t\t\tauth mutual_password target-secret\n", "",
+		{ "\t\t\tauth password_mutual target-secret\n", "",
 		  "missing secret", 21 },
 		{ "\t\tchap_password \"secret #1\"\n", "",
 		  "missing secret", 39 },
@@ -163,7 +163,7 @@ static void test_refusals(void)
 		{ "\tpages 256\n", "", "needs pages", 6 },
 #ifdef RFL_HAVE_MAP
 		{ "linear 0 1000 A 0\n", "linear 0 1000 A 0\n\t\tlinear 500 1000 A 0\n",
-		  "map", 30 },
+		  "overlap", 31 },
 #else
 		{ "linear 0 1000 A 0\n", "", "no extent", 29 },
 #endif
