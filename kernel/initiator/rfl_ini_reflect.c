@@ -183,14 +183,17 @@ int rfl_ini_reflect_rsp(struct rfl_ini_sess *sess, struct scsi_cmnd *sc)
 		return -EPROTO;
 	}
 	if (task->proxy) {
-		/* Asked to proxy, answered with a script: never loop. */
+		/*
+		 * Asked to proxy, answered with a script: a protocol error.
+		 * The command fails (DID_ERROR: the midlayer's retry count
+		 * bounds any repetition) and the connection is dropped.
+		 */
 		pr_warn_ratelimited("%pISpc: reflection status in answer to a proxy request (ITT 0x%x)\n",
 				    &sess->peer, task->itt);
 		atomic64_inc(&sess->tgt->stats.invalid_scripts);
-		atomic64_inc(&sess->tgt->stats.errors);
 		set_host_byte(sc, DID_ERROR);
 		rfl_ini_task_complete(sess, sc);
-		return 0;
+		return -EPROTO;
 	}
 	spin_lock_irqsave(&sess->lock, flags);
 	list_for_each_entry_safe(txe, tmp, &sess->txq, node) {

@@ -153,7 +153,8 @@ void rfl_ini_window_update(struct rfl_ini_sess *sess, u32 exp, u32 max)
  *
  * On a session that negotiated reflection, writes carry neither immediate
  * nor unsolicited data: everything waits for R2T, so that the data of a
- * reflected write crosses the wire once (host to disks).
+ * reflected write crosses the wire once (host to disks). A proxy
+ * re-drive sends its data as negotiated.
  */
 void rfl_ini_build_cmd(struct rfl_ini_sess *sess, struct scsi_cmnd *sc)
 {
@@ -184,7 +185,7 @@ void rfl_ini_build_cmd(struct rfl_ini_sess *sess, struct scsi_cmnd *sc)
 		return;
 	}
 	hdr->flags |= ISCSI_FLAG_CMD_WRITE;
-	if (sess->reflect) {
+	if (sess->reflect && !task->proxy) {
 		hdr->flags |= ISCSI_FLAG_CMD_FINAL;
 		return;
 	}
