@@ -29,6 +29,7 @@
 #include <linux/bio.h>
 #include <linux/blk-mq.h>
 #include <linux/module.h>
+#include <linux/random.h>
 #include <linux/slab.h>
 #include <scsi/scsi.h>
 #include <scsi/scsi_cmnd.h>
@@ -230,6 +231,14 @@ static struct rfl_pool_sess *rfl_pool_sess_open(struct net *net,
 	strscpy(tgt->cfg.target_iqn, addr->iqn, sizeof(tgt->cfg.target_iqn));
 	tgt->cfg.reflection = false;	/* disks, not managers */
 	tgt->pooled = true;
+	/*
+	 * Random ISID, type "random" (RFC 7143 10.12.5): pooled sessions of
+	 * two namespaces (a manager and a host in one kernel) reach the
+	 * same disk with the same initiator name, and must not reinstate
+	 * each other.
+	 */
+	get_random_bytes(tgt->isid, sizeof(tgt->isid));
+	tgt->isid[0] = 0x80 | (tgt->isid[0] & 0x3f);
 	config_group_init_type_name(&tgt->group, "pool", &rfl_pool_tgt_type);
 	mutex_lock(&tgt->mutex);
 	for (i = 0; i < addr->nportals; i++) {
