@@ -3,6 +3,8 @@
 # iSCSI reflection: top-level build.
 #
 #   make [KVER=<release>]     modules for one kernel, and the user tools
+#   make demo                 the worked example end to end in a VM (installs
+#                             what is missing, builds, prints the result table)
 #   make check                the whole test suite (installs what is missing)
 #   make unit                 userspace unit tests (ASan + UBSan)
 #   make fuzz                 every libFuzzer harness for FUZZ_SECONDS each
@@ -21,7 +23,7 @@ KDIR ?= /lib/modules/$(KVER)/build
 BUILD := $(TOP)/build/$(KVER)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all modules tools unit fuzz check checkpatch clean debug-kernel help
+.PHONY: all modules tools unit fuzz check checkpatch clean debug-kernel help demo
 
 all: modules tools
 
@@ -57,6 +59,9 @@ check:
 	@$(TOP)/scripts/setup --check >/dev/null || $(TOP)/scripts/setup
 	$(SELFTESTS)/run_tests
 
+demo:
+	$(TOP)/scripts/demo
+
 checkpatch:
 	$(TOP)/scripts/checkpatch
 
@@ -70,4 +75,4 @@ clean:
 	-$(MAKE) -C $(TOP)/tools/reflectctl clean
 
 help:
-	@sed -n '3,13p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,15p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'

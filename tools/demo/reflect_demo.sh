@@ -1,0 +1,269 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The worked example, end to end, inside one VM (run by scripts/demo):
+#
+#   namespace disks   stock LIO iscsi_target_mod: disks A, B, C at
+#                     10.0.0.11-13:3260, each LUN 0 = 1000 blocks of 512
+#                     bytes (the worked example), LUN 1 = a larger disk
+#                     for the throughput runs
+#   namespace mgr     the manager at 10.0.0.2:3260: reflect_target with two
+#                     virtual volumes (the worked example's map, and a
+#                     volume striped over the three LUN 1s)
+#   namespace rhost   the reflecting host: reflect_initiator
+#   initial namespace a stock open-iscsi host (iscsid needs this one)
+#
+# all joined by a bridge in namespace sw. The manager's interface counters
+# give the bytes that crossed the manager for each host.
+
+set -u
+. "$RFL_REPO/tools/testing/selftests/reflect/lib/vmlib.sh"
+
+MGR_IQN=iqn.2003-01.org.linux-iscsi.reflect:manager
+DISK_IQN=iqn.2003-01.org.linux-iscsi.reflect:disk
+MAP=$RFL_REPO/tools/testing/selftests/reflect/data/worked_example.map
+INI=/sys/kernel/config/reflect_initiator
+VV=/sys/kernel/config/reflect_vvol
+BIG_MIB=${RFL_DEMO_MIB:-96}	# each backing LUN 1
+IO_MIB=${RFL_DEMO_IO_MIB:-64}	# bytes written then read by each host
+CHUNK=128			# blocks per stripe chunk (64 KiB)
+
+die() {
+	echo "demo: $*" >&2
+	dmesg | tail -n 30 >&2
+	exit 1
+}
+
+step() { printf '\n== %s\n' "$*"; }
+
+# ----------------------------------------------------------- topology
+
+topology() {
+	local ns
+	topo_root_ns root || return 1
+	for ns in sw disks mgr rhost; do topo_ns $ns || return 1; done
+	ip -n sw link add br0 type bridge && ip -n sw link set br0 up || return 1
+	for ns in disks mgr rhost root; do
+		ip link add "p-$ns" netns sw type veth peer name eth0 netns $ns || return 1
+		ip -n sw link set "p-$ns" master br0 up && ip -n $ns link set eth0 up || return 1
+	done
+	ip -n disks addr add 10.0.0.11/24 dev eth0 &&
+		ip -n disks addr add 10.0.0.12/24 dev eth0 &&
+		ip -n disks addr add 10.0.0.13/24 dev eth0 &&
+		ip -n mgr addr add 10.0.0.2/24 dev eth0 &&
+		ip -n rhost addr add 10.0.0.3/24 dev eth0 &&
+		ip -n root addr add 10.0.0.4/24 dev eth0
+}
+
+# Bytes through the manager's interface, both directions.
+mgr_bytes() {
+	local s=/sys/class/net/eth0/statistics
+	ip netns exec mgr cat $s/rx_bytes $s/tx_bytes | awk '{ n += $1 } END { print n }'
+}
+
+# --------------------------------------------------------------- disks
+
+# disk_target X ADDR: LIO target disk-X with LUN 0 (1000 blocks) and LUN 1.
+disk_target() {
+	local x=$1 addr=$2 d0 d1 t
+	d0=$LIO/core/rd_mcp_0/$x-small
+	d1=$LIO/core/rd_mcp_0/$x-big
+	mkdir -p "$d0" "$d1" || return 1
+	echo rd_pages=125 >"$d0/control" && echo 1 >"$d0/enable" || return 1
+	echo "rd_pages=$((BIG_MIB * 256))" >"$d1/control" && echo 1 >"$d1/enable" || return 1
+	lio_iscsi_target "$DISK_IQN-$x" "$addr:3260" "$d0" "$d1"
+}
+
+disks() {
+	lio_load || return 1
+	in_ns disks disk_target a 10.0.0.11 &&
+		in_ns disks disk_target b 10.0.0.12 &&
+		in_ns disks disk_target c 10.0.0.13
+}
+
+# ------------------------------------------------------------- manager
+
+big_map() {
+	local blocks=$((BIG_MIB * 2048 * 3))
+	blocks=$((blocks / (CHUNK * 3) * CHUNK * 3))
+	printf 'target A %s-a 10.0.0.11:3260 1\n' "$DISK_IQN"
+	printf 'target B %s-b 10.0.0.12:3260 1\n' "$DISK_IQN"
+	printf 'target C %s-c 10.0.0.13:3260 1\n' "$DISK_IQN"
+	printf 'striped 0 %d %d A 0 B 0 C 0\n' "$blocks" "$CHUNK"
+}
+
+manager_load() {
+	modprobe target_core_mod && modprobe libcrc32c && modprobe sd_mod || return 1
+	insmod "$RFL_MODDIR/kernel/proto/reflect_proto.ko" &&
+		insmod "$RFL_MODDIR/kernel/initiator/reflect_initiator.ko" &&
+		insmod "$RFL_MODDIR/kernel/target/reflect_target.ko" &&
+		insmod "$RFL_MODDIR/kernel/vvol/target_core_reflect.ko"
+}
+
+# ------------------------------------------------------------- hosts
+
+RT=$INI/targets/manager
+
+# The reflecting host: reflect_initiator in namespace rhost.
+rhost_login() {
+	echo iqn.2003-01.org.linux-iscsi.reflect:rhost >"$INI/initiator_name" || return 1
+	mkdir -p "$RT" && echo $MGR_IQN >"$RT/target_iqn" &&
+		echo 10.0.0.2:3260 >"$RT/portal" || return 1
+	in_ns rhost sh -c "echo 1 >$RT/enable" || { cat "$RT/last_error"; return 1; }
+	wait_for 60 rhost_disk 1 >/dev/null
+}
+
+# rhost_disk LUN: the reflecting host's sd disk of the manager's LUN.
+rhost_disk() {
+	local h d
+	h=$(cat "$RT/host") && [ -n "$h" ] || return 1
+	for d in /sys/class/scsi_host/host"$h"/device/target*/*:*:*:"$1"/block/*; do
+		[ -b "/dev/${d##*/}" ] || continue
+		echo "/dev/${d##*/}"
+		return 0
+	done
+	return 1
+}
+
+# The stock host: open-iscsi in the initial namespace.
+shost_login() {
+	echo InitiatorName=iqn.2003-01.org.linux-iscsi.reflect:stock-host \
+		>/etc/iscsi/initiatorname.iscsi
+	iscsi_start || return 1
+	iscsiadm -m discovery -t sendtargets -p 10.0.0.2:3260 >/dev/null &&
+		iscsiadm -m node -T $MGR_IQN -p 10.0.0.2:3260 --login >/dev/null &&
+		wait_for 60 shost_disk 1 >/dev/null
+}
+
+# shost_disk LUN: the stock host's sd disk of the manager's LUN.
+shost_disk() {
+	local d
+	for d in /sys/class/iscsi_session/session*/device/target*/*:*:*:"$1"/block/*; do
+		[ -b "/dev/${d##*/}" ] || continue
+		echo "/dev/${d##*/}"
+		return 0
+	done
+	return 1
+}
+
+# ------------------------------------------------------------- workload
+
+now() { date +%s.%N; }
+
+# run_io NAME DEV: write IO_MIB of a pattern, read it back, compare; record
+# MB/s each way and the bytes that crossed the manager meanwhile.
+declare -A RES
+run_io() {
+	local name=$1 dev=$2 b0 t0 t1 t2 b1
+	b0=$(mgr_bytes)
+	t0=$(now)
+	dd if=/tmp/pattern of="$dev" bs=1M count="$IO_MIB" oflag=direct conv=fsync 2>/dev/null || return 1
+	t1=$(now)
+	dd if="$dev" of=/tmp/back bs=1M count="$IO_MIB" iflag=direct 2>/dev/null || return 1
+	t2=$(now)
+	b1=$(mgr_bytes)
+	cmp -s /tmp/pattern /tmp/back || { echo "demo: $name read back different data" >&2; return 1; }
+	RES[$name.mgr]=$((b1 - b0))
+	RES[$name.wr]=$(echo "$IO_MIB $t0 $t1" | awk '{ printf "%.1f", $1 / ($3 - $2) }')
+	RES[$name.rd]=$(echo "$IO_MIB $t1 $t2" | awk '{ printf "%.1f", $1 / ($3 - $2) }')
+}
+
+# manager_volume NAME MAPFILE: a virtual volume loaded from MAPFILE by a
+# process of namespace mgr (its backing sessions live there), and the LIO
+# device rvol_0/NAME bound to it.
+manager_volume() {
+	local v=$VV/$1 d=$LIO/core/rvol_0/$1
+	mkdir -p "$v" || return 1
+	in_ns mgr sh -c "cat '$2' >'$v/map'"
+	[ "$(cat "$v/generation")" = 1 ] || { cat "$v/last_error"; return 1; }
+	mkdir -p "$d" && echo "volume=$1" >"$d/control" && echo 1 >"$d/enable"
+}
+
+manager() {
+	local t=$LIO/reflect/$MGR_IQN/tpgt_1 v
+	echo iqn.2003-01.org.linux-iscsi.reflect:manager-pool >"$INI/initiator_name" || return 1
+	manager_volume example "$MAP" || return 1
+	big_map >/tmp/big.map && manager_volume big /tmp/big.map || return 1
+	for v in example big; do
+		mkdir -p "$t/lun/lun_$([ $v = example ] && echo 0 || echo 1)" || return 1
+	done
+	ln -s "$LIO/core/rvol_0/example" "$t/lun/lun_0/example" &&
+		ln -s "$LIO/core/rvol_0/big" "$t/lun/lun_1/big" || return 1
+	in_ns mgr mkdir "$t/np/10.0.0.2:3260" || return 1
+	echo 0 >"$t/attrib/authentication" &&
+		echo 1 >"$t/attrib/generate_node_acls" &&
+		echo 1 >"$t/attrib/cache_dynamic_acls" &&
+		echo 0 >"$t/attrib/demo_mode_write_protect" &&
+		echo 1 >"$t/enable"
+}
+
+vstat() {
+	sed -n "s/^$2 //p" "$VV/$1/stats"
+}
+
+rstat() {
+	sed -n "s/^$1 //p" "$RT/stats"
+}
+
+# ------------------------------------------------------------- main
+
+[ -r "$MAP" ] || die "no worked example map at $MAP"
+step "topology: disks, manager, reflecting host, stock host on one bridge"
+topology || die "topology"
+step "stock LIO disks A, B, C (iscsi_target_mod) at 10.0.0.11-13:3260"
+disks || die "disks"
+step "manager at 10.0.0.2:3260: reflect_target, volumes 'example' (LUN 0) and 'big' (LUN 1)"
+manager_load || die "manager modules"
+manager || die "manager configuration"
+sed 's/^/    /' "$VV/example/map"
+echo "    'big': $(cat "$VV/big/size") blocks striped over the disks' LUN 1, chunk $CHUNK"
+
+step "stock open-iscsi host (initial namespace): no reflection, served by proxy"
+shost_login || die "open-iscsi login"
+S0=$(shost_disk 0) && S1=$(shost_disk 1) || die "no stock disks"
+echo "    LUN 0 = $S0, LUN 1 = $S1"
+
+step "reflecting host (namespace rhost): reflect_initiator"
+rhost_login || die "reflect_initiator login"
+R0=$(rhost_disk 0) && R1=$(rhost_disk 1) || die "no reflecting disks"
+echo "    LUN 0 = $R0, LUN 1 = $R1; $(grep -i reflection "$RT/negotiated")"
+
+step "the worked example: READ 40 blocks at LBA 500 of 'example'"
+head -c $((3000 * 512)) /dev/urandom >/tmp/example
+dd if=/tmp/example of="$S0" bs=512 oflag=direct conv=fsync 2>/dev/null ||
+	die "stock host could not write 'example'"
+p0=$(vstat example reflected_pieces)
+c0=$(vstat example reflected_cmds)
+dd if="$R0" of=/tmp/ex40 bs=512 skip=500 count=40 iflag=direct 2>/dev/null ||
+	die "reflecting host could not read"
+cmp -s /tmp/ex40 <(dd if=/tmp/example bs=512 skip=500 count=40 2>/dev/null) ||
+	die "the reflected READ returned the wrong data"
+echo "    reflected commands: $(($(vstat example reflected_cmds) - c0)), pieces: $(($(vstat example reflected_pieces) - p0)) (A 400-409, B 300-319, C 600-609)"
+echo "    data read by the reflecting host = data the stock host wrote through the manager: yes"
+
+step "throughput: $IO_MIB MiB written then read back on 'big' by each host"
+head -c $((IO_MIB * 1048576)) /dev/urandom >/tmp/pattern
+run_io stock "$S1" || die "stock host I/O"
+px=$(vstat big proxied_bytes)
+rf=$(vstat big reflected_cmds)
+run_io reflect "$R1" || die "reflecting host I/O"
+RES[reflect.px]=$(($(vstat big proxied_bytes) - px))
+RES[reflect.rf]=$(($(vstat big reflected_cmds) - rf))
+RES[stock.px]=$px
+
+step "a filesystem on the reflected volume"
+iscsiadm -m node --logoutall=all >/dev/null
+fs_roundtrip "$R1" || die "filesystem round trip on the reflecting host"
+echo "    mkfs.ext4, files written, checksums verified after remount, fsck clean"
+
+step "result"
+printf '\n%-22s %16s %16s %12s %12s\n' host "bytes via manager" "proxied bytes" "write MB/s" "read MB/s"
+printf '%-22s %16s %16s %12s %12s\n' "stock open-iscsi" "${RES[stock.mgr]}" "${RES[stock.px]}" "${RES[stock.wr]}" "${RES[stock.rd]}"
+printf '%-22s %16s %16s %12s %12s\n' "reflecting host" "${RES[reflect.mgr]}" "${RES[reflect.px]}" "${RES[reflect.wr]}" "${RES[reflect.rd]}"
+echo
+echo "data moved by each host: $((2 * IO_MIB)) MiB ($((2 * IO_MIB * 1048576)) bytes)"
+echo "reflected commands for the reflecting host's run: ${RES[reflect.rf]}"
+echo "(throughput is software-emulated QEMU on a shared machine: compare the columns, not the absolute figures)"
+echo
+echo "reflecting host statistics: $(tr '\n' ' ' <"$RT/stats")"
+echo "volume 'big' statistics: $(tr '\n' ' ' <"$VV/big/stats")"
