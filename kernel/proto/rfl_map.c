@@ -55,11 +55,12 @@ static bool rfl_lex_next(struct rfl_lex *lx)
 	for (i = lx->pos; i < lx->len && lx->text[i] != '\n'; i++) {
 		char c = lx->text[i];
 
-		if (c == '#')
-			comment = true;
 		if (comment)
 			continue;
-		if (rfl_is_blank(c)) {
+		/* a comment also ends the field it touches */
+		if (c == '#')
+			comment = true;
+		if (comment || rfl_is_blank(c)) {
 			if (in_tok && lx->ntok <= RFL_MAX_TOK)
 				lx->tok[lx->ntok].len = i - start;
 			if (in_tok)

@@ -215,7 +215,7 @@ static void t_canonical(void)
 		"# a comment line\n"
 		"\n"
 		"  target   x  iqn.2026-11.org.example:x\t[2001:DB8:0:0:0:0:0:1]:3260,[::FFFF:10.0.0.1]:3260,[1:0:0:2:0:0:0:3]:1 7   # the LU\r\n"
-		"linear 0 5 x 9\n"
+		"linear 0 5 x 9#no blank before the comment\n"
 		"target y naa.52004567BA64678D [0:0:0:0:0:0:0:0]:3260,[fe80:0:0:0:1:0:0:1]:2 0\n"
 		"striped 5 8 2 x 100 y 0";
 	static const char canon[] =
