@@ -8,6 +8,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bio.h>
 #include <linux/module.h>
 #include <scsi/scsi.h>
 #include <scsi/scsi_device.h>
@@ -423,6 +424,14 @@ struct rfl_ini_sess *rfl_ini_sess_alloc(struct rfl_ini_tgt *tgt)
 	shost->max_channel = 0;
 	shost->max_lun = 16384;
 	shost->max_cmd_len = 16;
+	if (sess->pooled) {
+		/*
+		 * Pieces of reflection and proxy scripts map up to 1 MiB of
+		 * single-page segments (chained scatterlists).
+		 */
+		shost->sg_tablesize = BIO_MAX_VECS;
+		shost->max_sectors = BIO_MAX_VECS * (PAGE_SIZE >> SECTOR_SHIFT);
+	}
 	return sess;
 }
 

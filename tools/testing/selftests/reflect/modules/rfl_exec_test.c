@@ -15,6 +15,7 @@
  *   write    rfl_exec_start() writes the pattern (the 64-bit word at
  *            buffer offset v holds v ^ (seed * 0x9e3779b97f4a7c15))
  *   read     rfl_exec_start() reads it back into a zeroed buffer: equal
+ *   big      a 1 MiB command (256 single pages) with rfl_lu_submit_wait()
  *   direct   every piece read back with rfl_lu_submit() at its physical
  *            LBA: equal to its part of the pattern
  *   errors   a portal that refuses connections, a wrong VPD 0x83 id, a
@@ -33,6 +34,7 @@
 #include <linux/in.h>
 #include <linux/module.h>
 #include <linux/scatterlist.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <scsi/scsi_proto.h>
@@ -404,6 +406,43 @@ static void test_errors(struct buf *b)
 		rfl_lu_put(lu);
 }
 
+/* One command of 1 MiB (256 single pages) written and read back. */
+static int big_io(struct buf *b, bool write)
+{
+	struct piece_wait w;
+	u8 cdb[16];
+	int len, ret;
+
+	init_completion(&w.done);
+	len = rfl_cdb_rw_build(cdb, write, 4096, 2048, 0);
+	ret = rfl_lu_submit_wait(lus[n_iqn - 1], cdb, len,
+				 write ? DMA_TO_DEVICE : DMA_FROM_DEVICE,
+				 b->sgt.sgl, 0, SZ_1M, 0, piece_done, &w);
+	if (ret)
+		return ret;
+	wait_for_completion(&w.done);
+	return w.result ? w.result : w.resid ? -EREMOTEIO : 0;
+}
+
+static void test_big(void)
+{
+	struct buf wb = {}, rb = {};
+	int ret = -ENOMEM;
+
+	if (!buf_alloc(&wb, SZ_1M) && !buf_alloc(&rb, SZ_1M)) {
+		buf_fill(&wb, SZ_1M);
+		ret = big_io(&wb, true);
+		if (!ret)
+			ret = big_io(&rb, false);
+		if (!ret && !buf_check(&rb, 0, SZ_1M))
+			ret = -EILSEQ;
+	}
+	pr_info("1 MiB: %d\n", ret);
+	check(!ret, "a 1 MiB command of 256 pages written and read back");
+	buf_free(&wb);
+	buf_free(&rb);
+}
+
 static void test_direct(struct buf *b)
 {
 	struct buf one = {};
@@ -434,6 +473,7 @@ static void test_direct(struct buf *b)
 	buf_free(&one);
 	check(ok == NPIECES,
 	      "every piece read back from its LU at its physical LBA");
+	test_big();
 }
 
 static int __init rfl_exec_test_init(void)
