@@ -12,7 +12,6 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/ctype.h>
 #include <linux/in.h>
 #include <linux/in6.h>
 #include <linux/mm.h>
@@ -109,34 +108,6 @@ static void rvol_portal_addr(const struct rfl_map_portal *p,
 		sin->sin_port = htons(p->port);
 		memcpy(&sin->sin_addr, p->addr, sizeof(sin->sin_addr));
 	}
-}
-
-/* Line (1-based) of the "target <label>" statement, 0 if not found. */
-static u32 rvol_target_line(const char *text, u32 len, const char *label)
-{
-	u32 line = 1, i = 0, l = strlen(label);
-
-	while (i < len) {
-		u32 s = i, e;
-
-		while (i < len && text[i] != '\n')
-			i++;
-		e = i;
-		while (s < e && isspace(text[s]))
-			s++;
-		if (e - s > 7 && !memcmp(text + s, "target", 6) &&
-		    isspace(text[s + 6])) {
-			s += 7;
-			while (s < e && isspace(text[s]))
-				s++;
-			if (e - s >= l && !memcmp(text + s, label, l) &&
-			    (s + l == e || isspace(text[s + l])))
-				return line;
-		}
-		i++;
-		line++;
-	}
-	return 0;
 }
 
 static void rvol_script_target(struct rvol_map *map, u32 i)
@@ -263,7 +234,7 @@ int rvol_map_load(struct rvol_vol *vol, const char *text, u32 len)
 				sizeof(why));
 		if (IS_ERR_OR_NULL(lu)) {
 			ret = lu ? PTR_ERR(lu) : -EHOSTUNREACH;
-			line = rvol_target_line(text, len, mt->label);
+			line = mt->line;
 			snprintf(msg, sizeof(msg), "target %s: %s", mt->label,
 				 why[0] ? why : "cannot be reached");
 			goto fail;
@@ -271,7 +242,7 @@ int rvol_map_load(struct rvol_vol *vol, const char *text, u32 len)
 		map->lus[i] = lu;
 		if (map->info[i].block_size != vol->block_size) {
 			ret = -EINVAL;
-			line = rvol_target_line(text, len, mt->label);
+			line = mt->line;
 			snprintf(msg, sizeof(msg),
 				 "target %s: block size %u differs from the volume's %u",
 				 mt->label, map->info[i].block_size,
