@@ -85,6 +85,13 @@ static int rvol_configure_device(struct se_device *dev)
 		dev->dev_attrib.emulate_write_cache = 1;
 		/* COMPARE AND WRITE would need a lock across backing LUs. */
 		dev->dev_attrib.emulate_caw = 0;
+		/*
+		 * No FUA (DPOFUA stays 0 in MODE SENSE): not every backing
+		 * disk takes it (LIO refuses FUA without a write cache), so
+		 * hosts flush with SYNCHRONIZE CACHE, which reaches every
+		 * backing LU.
+		 */
+		dev->dev_attrib.emulate_fua_write = 0;
 	}
 	mutex_unlock(&vol->mutex);
 	if (ret) {
@@ -343,9 +350,17 @@ static sense_reason_t rvol_execute_sync_cache(struct se_cmd *cmd)
 	/* One count per LU, and one until every LU was submitted. */
 	atomic_set(&req->pending, map->m.ntargets + 1);
 	for (i = 0; i < map->m.ntargets; i++) {
-		ret = rfl_lu_submit(map->lus[i], cdb, sizeof(cdb), DMA_NONE,
-				    NULL, 0, 0, RVOL_TIMEOUT_MS,
-				    rvol_sync_done, req);
+		/* LIO executes from process context; never sleep otherwise. */
+		if (in_task())
+			ret = rfl_lu_submit_wait(map->lus[i], cdb, sizeof(cdb),
+						 DMA_NONE, NULL, 0, 0,
+						 RVOL_TIMEOUT_MS,
+						 rvol_sync_done, req);
+		else
+			ret = rfl_lu_submit(map->lus[i], cdb, sizeof(cdb),
+					    DMA_NONE, NULL, 0, 0,
+					    RVOL_TIMEOUT_MS, rvol_sync_done,
+					    req);
 		if (ret) {
 			WRITE_ONCE(req->err, ret);
 			rvol_sync_put(req);

@@ -310,7 +310,8 @@ fail:
  * @gfp: allocation flags
  *
  * The script names only the backing LUs the command touches; each piece
- * is a READ/WRITE(10) or (16) CDB with the command's DPO and FUA bits.
+ * is a READ/WRITE(10) or (16) CDB without DPO and FUA (the volume does
+ * not advertise FUA; hosts flush with SYNCHRONIZE CACHE).
  *
  * Return: the request, or an ERR_PTR: -ENOMEM, -E2BIG (more pieces than
  * a script may carry), -ERANGE (beyond the map).
@@ -323,11 +324,8 @@ struct rvol_req *rvol_req_build(struct rvol_map *map, struct se_cmd *cmd,
 	struct rfl_map_piece *mp;
 	struct rvol_req *req;
 	u32 bs = map->block_size, used = 0;
-	u8 op = cmd->t_task_cdb[0], fua_dpo = 0;
 	int n, k;
 
-	if (op != READ_6 && op != WRITE_6)
-		fua_dpo = cmd->t_task_cdb[1] & 0x18;
 	mp = kmalloc_array(max, sizeof(*mp), gfp);
 	if (!mp)
 		return ERR_PTR(-ENOMEM);
@@ -362,8 +360,9 @@ struct rvol_req *rvol_req_build(struct rvol_map *map, struct se_cmd *cmd,
 			req->tgts[remap[k]] = map->stgt[k];
 	for (k = 0; k < n; k++) {
 		struct rfl_script_piece *p = &req->pieces[k];
+		/* No DPO or FUA: backing disks need not take them. */
 		int len = rfl_cdb_rw_build(p->cdb, write, mp[k].plba,
-					   mp[k].blocks, fua_dpo);
+					   mp[k].blocks, 0);
 
 		if (len <= 0 || len > RFL_SCRIPT_CDB_MAX) {
 			kfree(mp);
