@@ -301,3 +301,72 @@ reflect_target_demo() {
 		echo 0 >"$t/attrib/demo_mode_write_protect" &&
 		echo 1 >"$t/enable"
 }
+
+# --------------------------------------------------------- virtual volumes
+
+RVOL_CFG=/sys/kernel/config/reflect_vvol
+
+# rvol_load: the manager's modules (reflect_proto, reflect_target,
+# reflect_initiator, target_core_reflect) over stock LIO, from this
+# kernel's fresh build.
+rvol_load() {
+	lio_load && modprobe sd_mod || return 1
+	reflect_target_load || return 1
+	insmod "$RFL_MODDIR/kernel/initiator/reflect_initiator.ko" || return 1
+	insmod "$RFL_MODDIR/kernel/vvol/target_core_reflect.ko" || return 1
+	test -d "$RVOL_CFG"
+}
+
+# rvol_disk_file NAME BLOCKS: a fileio LU of BLOCKS 512-byte blocks on
+# /tmp/NAME.img (its bytes readable directly); prints its configfs path.
+rvol_disk_file() {
+	local d=$LIO/core/fileio_0/$1
+	truncate -s $(($2 * 512)) "/tmp/$1.img" || return 1
+	mkdir -p "$d" || return 1
+	echo "fd_dev_name=/tmp/$1.img,fd_dev_size=$(($2 * 512))" >"$d/control" || return 1
+	echo 1 >"$d/enable" || return 1
+	echo "$d"
+}
+
+# rvol_map_write VOL FILE: load FILE as VOL's map; succeeds when the
+# generation moved and last_error is empty (the write itself cannot
+# report: configfs commits a binary attribute on close).
+rvol_map_write() {
+	local v=$RVOL_CFG/$1 g0 g1
+	g0=$(cat "$v/generation")
+	cat "$2" >"$v/map" || return 1
+	g1=$(cat "$v/generation")
+	[ -z "$(cat "$v/last_error")" ] && [ "$g1" != "$g0" ] && return 0
+	echo "map not loaded (generation $g0 -> $g1): $(cat "$v/last_error")"
+	return 1
+}
+
+# rvol_map_refused VOL FILE: FILE must be refused with a reason, and the
+# old map, size and generation stay.
+rvol_map_refused() {
+	local v=$RVOL_CFG/$1 g0 s0 m0
+	g0=$(cat "$v/generation")
+	s0=$(cat "$v/size")
+	m0=$(md5sum <"$v/map")
+	cat "$2" >"$v/map"
+	[ "$(cat "$v/generation")" = "$g0" ] || { echo "generation moved"; return 1; }
+	[ -n "$(cat "$v/last_error")" ] || { echo "no last_error"; return 1; }
+	[ "$(cat "$v/size")" = "$s0" ] || { echo "size changed"; return 1; }
+	[ "$(md5sum <"$v/map")" = "$m0" ] || { echo "map changed"; return 1; }
+	echo "refused: $(cat "$v/last_error")"
+}
+
+# rvol_stat VOL KEY: one counter of VOL's statistics.
+rvol_stat() {
+	awk -v k="$2" '$1 == k { print $2 }' "$RVOL_CFG/$1/stats"
+}
+
+# rvol_device NAME VOL: an LIO device rvol_0/NAME bound to VOL, enabled;
+# prints its configfs path.
+rvol_device() {
+	local d=$LIO/core/rvol_0/$1
+	mkdir -p "$d" || return 1
+	echo "volume=$2" >"$d/control" || return 1
+	echo 1 >"$d/enable" || return 1
+	echo "$d"
+}
