@@ -300,6 +300,26 @@ static void rfl_lu_pick_id(const u8 *vpd, u32 len, struct rfl_lu_info *info)
 	}
 }
 
+/*
+ * A probe command, repeated while the LU answers CHECK CONDITION: a new
+ * session's first commands meet UNIT ATTENTIONs (power on, REPORTED LUNS
+ * DATA HAS CHANGED) that passthrough requests do not retry, and each is
+ * reported once.
+ */
+static int rfl_lu_probe_exec(struct rfl_lu *lu, const u8 *cdb, void *buf,
+			     u32 len)
+{
+	int ret, i;
+
+	for (i = 0; i < 4; i++) {
+		ret = rfl_scsi_exec(lu->sdev, cdb, DMA_FROM_DEVICE, buf, len,
+				    NULL, 30 * HZ, 3);
+		if (ret != SAM_STAT_CHECK_CONDITION)
+			break;
+	}
+	return ret;
+}
+
 /* READ CAPACITY(16) and VPD 0x83 of a new LU. */
 static int rfl_lu_probe(struct rfl_lu *lu, char *why, size_t why_len)
 {
@@ -311,8 +331,7 @@ static int rfl_lu_probe(struct rfl_lu *lu, char *why, size_t why_len)
 	if (!buf)
 		return -ENOMEM;
 	put_unaligned_be32(32, cdb + 10);
-	ret = rfl_scsi_exec(lu->sdev, cdb, DMA_FROM_DEVICE, buf, 32, NULL,
-			    30 * HZ, 3);
+	ret = rfl_lu_probe_exec(lu, cdb, buf, 32);
 	if (ret) {
 		snprintf(why, why_len, "%s LUN %llu: READ CAPACITY(16) failed: 0x%x",
 			 lu->ps->iqn, lu->lun, ret);
@@ -333,8 +352,7 @@ static int rfl_lu_probe(struct rfl_lu *lu, char *why, size_t why_len)
 	cdb[1] = 1;		/* EVPD */
 	cdb[2] = 0x83;
 	put_unaligned_be16(RFL_LU_VPD_LEN, cdb + 3);
-	ret = rfl_scsi_exec(lu->sdev, cdb, DMA_FROM_DEVICE, buf, RFL_LU_VPD_LEN,
-			    NULL, 30 * HZ, 3);
+	ret = rfl_lu_probe_exec(lu, cdb, buf, RFL_LU_VPD_LEN);
 	if (!ret && buf[1] == 0x83)
 		rfl_lu_pick_id(buf, RFL_LU_VPD_LEN, &lu->info);
 	else

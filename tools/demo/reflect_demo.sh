@@ -30,7 +30,7 @@ CHUNK=128			# blocks per stripe chunk (64 KiB)
 
 die() {
 	echo "demo: $*" >&2
-	dmesg | tail -n 30 >&2
+	dmesg | grep -v -e br0 -e ADDRCONF -e promiscuous | tail -n 15 >&2
 	exit 1
 }
 
@@ -76,6 +76,9 @@ disk_target() {
 
 disks() {
 	lio_load || return 1
+	# in_ns starts a fresh bash: hand it this script's helpers.
+	export -f disk_target
+	export BIG_MIB DISK_IQN
 	in_ns disks disk_target a 10.0.0.11 &&
 		in_ns disks disk_target b 10.0.0.12 &&
 		in_ns disks disk_target c 10.0.0.13
@@ -234,7 +237,7 @@ dd if=/tmp/example of="$S0" bs=512 oflag=direct conv=fsync 2>/dev/null ||
 	die "stock host could not write 'example'"
 p0=$(vstat example reflected_pieces)
 c0=$(vstat example reflected_cmds)
-dd if="$R0" of=/tmp/ex40 bs=512 skip=500 count=40 iflag=direct 2>/dev/null ||
+dd if="$R0" of=/tmp/ex40 bs=20480 count=1 skip=$((500 * 512)) iflag=direct,skip_bytes 2>/dev/null ||
 	die "reflecting host could not read"
 cmp -s /tmp/ex40 <(dd if=/tmp/example bs=512 skip=500 count=40 2>/dev/null) ||
 	die "the reflected READ returned the wrong data"
