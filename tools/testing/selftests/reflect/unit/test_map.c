@@ -426,11 +426,12 @@ static void t_limits(void)
 	CHECK(strstr(e.why, "more than 16 stripes"));
 }
 
+/* CPU time: the machine may be busy with other work. */
 static double now(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
@@ -458,7 +459,7 @@ static void t_big(void)
 	t0 = now();
 	r = rfl_map_parse(text, len, &map, &e);
 	t1 = now();
-	printf("# parsed %u extents in %.1f ms\n", next, (t1 - t0) * 1000);
+	printf("# parsed %u extents in %.1f ms of CPU\n", next, (t1 - t0) * 1000);
 	CHECK_EQ(r, 0);
 	CHECK(t1 - t0 < 1.0);
 	CHECK_EQ(map.nextents, next);
