@@ -118,6 +118,11 @@ struct rfl_ini_tgt {
 	 * guards cfg and sess.
 	 */
 	struct mutex mutex;
+	/*
+	 * Taken inside mutex by every write of cfg; lets the LU pool copy
+	 * cfg (rfl_ini_cfg_find()) without waiting for the mutex.
+	 */
+	spinlock_t cfg_lock;
 	struct rfl_ini_cfg cfg;
 	struct rfl_ini_sess *sess;	/* NULL while disabled */
 	struct rfl_ini_stats stats;

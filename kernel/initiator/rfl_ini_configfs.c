@@ -129,7 +129,9 @@ static ssize_t rfl_ini_tgt_target_iqn_store(struct config_item *item,
 			    strlen(name)))
 		return -EINVAL;
 	mutex_lock(&tgt->mutex);
+	spin_lock(&tgt->cfg_lock);
 	strscpy(tgt->cfg.target_iqn, name, sizeof(tgt->cfg.target_iqn));
+	spin_unlock(&tgt->cfg_lock);
 	mutex_unlock(&tgt->mutex);
 	return count;
 }
@@ -199,7 +201,9 @@ static ssize_t rfl_ini_tgt_portal_store(struct config_item *item,
 	if (ret)
 		return ret;
 	mutex_lock(&tgt->mutex);
+	spin_lock(&tgt->cfg_lock);
 	tgt->cfg.portal = ss;
+	spin_unlock(&tgt->cfg_lock);
 	mutex_unlock(&tgt->mutex);
 	return count;
 }
@@ -251,10 +255,12 @@ static ssize_t rfl_ini_cfg_store(struct config_item *item, const char *page,
 		return -EINVAL;
 	}
 	mutex_lock(&tgt->mutex);
+	spin_lock(&tgt->cfg_lock);
 	if (kind)
 		*(bool *)rfl_ini_cfg_field(tgt, off) = b;
 	else
 		*(u32 *)rfl_ini_cfg_field(tgt, off) = v;
+	spin_unlock(&tgt->cfg_lock);
 	mutex_unlock(&tgt->mutex);
 	return count;
 }
@@ -285,8 +291,10 @@ static ssize_t rfl_ini_cfg_str_store(struct config_item *item,
 	int ret;
 
 	mutex_lock(&tgt->mutex);
+	spin_lock(&tgt->cfg_lock);
 	ret = rfl_ini_copy_str(rfl_ini_cfg_field(tgt, off), RFL_INI_CHAP_LEN,
 			       page, count);
+	spin_unlock(&tgt->cfg_lock);
 	mutex_unlock(&tgt->mutex);
 	return ret ? ret : count;
 }
@@ -551,6 +559,7 @@ void rfl_ini_cfg_defaults(struct rfl_ini_tgt *tgt)
 
 	mutex_init(&tgt->mutex);
 	spin_lock_init(&tgt->err_lock);
+	spin_lock_init(&tgt->cfg_lock);
 	INIT_LIST_HEAD(&tgt->list);
 	c->max_recv_dlength = 262144;
 	c->max_burst = 262144;
@@ -587,11 +596,16 @@ bool rfl_ini_cfg_find(const char *iqn, struct rfl_ini_cfg *cfg)
 
 	mutex_lock(&rfl_ini_tgts_mutex);
 	list_for_each_entry(tgt, &rfl_ini_tgts, list) {
-		mutex_lock(&tgt->mutex);
+		/*
+		 * cfg_lock, not the mutex: an enable or disable in progress
+		 * holds that one and may wait for reflected commands whose
+		 * executor is opening an LU here.
+		 */
+		spin_lock(&tgt->cfg_lock);
 		found = !strcmp(tgt->cfg.target_iqn, iqn);
 		if (found)
 			*cfg = tgt->cfg;
-		mutex_unlock(&tgt->mutex);
+		spin_unlock(&tgt->cfg_lock);
 		if (found)
 			break;
 	}
