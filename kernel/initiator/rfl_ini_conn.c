@@ -327,9 +327,15 @@ static int rfl_ini_connect(struct rfl_ini_sess *sess)
 			     ss->ss_family == AF_INET6 ?
 			     sizeof(struct sockaddr_in6) :
 			     sizeof(struct sockaddr_in), 0);
+	if (ret == -EINPROGRESS) {
+		/* A blocking connect that ran out of sk_sndtimeo. */
+		rfl_ini_set_error(tgt, "cannot connect to %pISpc: no answer within %d s",
+				  ss, RFL_INI_LOGIN_TMO);
+		return -ETIMEDOUT;
+	}
 	if (ret) {
-		rfl_ini_set_error(tgt, "cannot connect to %pISpc: %d", ss,
-				  ret);
+		rfl_ini_set_error(tgt, "cannot connect to %pISpc: %pe", ss,
+				  ERR_PTR(ret));
 		return ret;
 	}
 	return 0;
