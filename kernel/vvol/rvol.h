@@ -19,6 +19,7 @@
 #include <linux/kref.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
+#include <linux/sizes.h>
 #include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <target/target_core_backend.h>
@@ -30,9 +31,10 @@
 #include "rfl_script.h"
 
 #define RVOL_NAME_MAX		63
-#define RVOL_MAP_MAX		(16U << 20)	/* bytes of map text written */
+#define RVOL_MAP_MAX		SZ_16M		/* bytes of map text written */
 #define RVOL_ERR_MAX		256
-#define RVOL_MAX_XFER		(4U << 20)	/* bytes per command */
+/* Bytes per command: the most one request of a pool LU maps. */
+#define RVOL_MAX_XFER		SZ_1M
 #define RVOL_TIMEOUT_MS		30000		/* per backing command */
 
 struct rvol_map {

@@ -85,10 +85,16 @@ piece() {
 }
 
 write_lands() {
+	local p0
+	p0=$(($(rvol_stat ex reflected_pieces) - $(rvol_stat ex reflected_cmds)))
 	head -c $((40 * 512)) /dev/urandom >/tmp/pat
-	dd if=/tmp/pat of="$EX" bs=512 seek=500 count=40 oflag=direct status=none || return 1
+	# One 40-block command (three pieces), not 40 single blocks.
+	dd if=/tmp/pat of="$EX" bs=20480 count=1 seek=256000 oflag=direct,seek_bytes status=none || return 1
 	cat <(piece diska 400 10) <(piece diskb 300 20) <(piece diskc 600 10) >/tmp/got
-	cmp /tmp/pat /tmp/got
+	cmp /tmp/pat /tmp/got || return 1
+	# That command was reflected as three pieces.
+	[ $(($(rvol_stat ex reflected_pieces) - $(rvol_stat ex reflected_cmds) - p0)) -ge 2 ] ||
+		{ cat "$RVOL_CFG/ex/stats"; return 1; }
 }
 
 read_gathers() {
@@ -96,7 +102,7 @@ read_gathers() {
 	dd if=/tmp/pat2 of=/tmp/diska.img bs=512 seek=400 count=10 conv=notrunc status=none &&
 		dd if=/tmp/pat2 of=/tmp/diskb.img bs=512 skip=10 seek=300 count=20 conv=notrunc status=none &&
 		dd if=/tmp/pat2 of=/tmp/diskc.img bs=512 skip=30 seek=600 count=10 conv=notrunc status=none || return 1
-	dd if="$EX" of=/tmp/got2 bs=512 skip=500 count=40 iflag=direct status=none || return 1
+	dd if="$EX" of=/tmp/got2 bs=20480 count=1 skip=256000 iflag=direct,skip_bytes status=none || return 1
 	cmp /tmp/pat2 /tmp/got2
 }
 
