@@ -47,6 +47,7 @@
 #define RFL_LOGIN_BUF		RFL_TEXT_MIN_LTDS	/* text of a login */
 #define RFL_IO_BUDGET		(256 * 1024)	/* bytes per io_work pass */
 #define RFL_MAX_XFER		(16U << 20)	/* largest EDTL accepted */
+#define RFL_ASYNC_LOGOUT_SECS	10	/* logout bound when a tpg is disabled */
 
 /* tpgt_N/attrib */
 struct rfl_tpg_attrib {
@@ -57,6 +58,8 @@ struct rfl_tpg_attrib {
 	u32 default_cmdsn_depth;	/* CmdSN window of a session */
 	u32 login_timeout;	/* seconds for the whole login phase */
 	u32 netif_timeout;	/* seconds a transmit may stay unacked */
+	u32 nopin_timeout;	/* seconds between NOP-In pings, 0: none */
+	u32 nopin_response_timeout;	/* seconds to answer a ping */
 	u32 reflection;		/* 1: answer Yes to RFL_REFLECT_KEY */
 };
 
@@ -190,6 +193,11 @@ struct rfl_conn {
 	struct work_struct io_work;
 	struct work_struct release_work;
 	struct delayed_work login_timeout;
+	/* NOP-In pings (rfl_tgt_nopin.c); ping_* under txq_lock. */
+	struct delayed_work nopin_work;
+	u32 nopin_interval, nopin_rsp_timeout;	/* seconds, set at login */
+	u32 ping_ttt;			/* TTT of the last ping */
+	bool ping_out;			/* a ping awaits its NOP-Out */
 	void (*old_data_ready)(struct sock *sk);
 	void (*old_write_space)(struct sock *sk);
 	void (*old_state_change)(struct sock *sk);
@@ -239,7 +247,10 @@ struct rfl_conn {
 	struct rfl_pdu_limits rx_lim;
 
 	/* Transmit queue of struct rfl_txe: commands and control PDUs. */
-	/* Protects txq, wp_list, cmds, dead and every rfl_cmd.flags. */
+	/*
+	 * Protects txq, wp_list, cmds, dead, every rfl_cmd.flags, the ping
+	 * state and the arming of nopin_work.
+	 */
 	spinlock_t txq_lock;
 	struct list_head txq;
 	struct list_head wp_list;	/* writes waiting for Data-Out */
@@ -271,6 +282,7 @@ struct rfl_conn {
 #define RFL_CMD_SN		BIT(7)	/* holds a slot of the CmdSN window */
 #define RFL_CMD_TMR		BIT(8)	/* a task management request */
 #define RFL_CMD_ON_WP		BIT(9)	/* on conn->wp_list */
+#define RFL_CMD_DSN_ERR		BIT(16)	/* a Data-Out out of DataSN order */
 
 struct rfl_cmd {
 	struct se_cmd se_cmd;
@@ -285,6 +297,14 @@ struct rfl_cmd {
 	u32 cmd_sn;
 	u64 lun;
 	u32 edtl;			/* Expected Data Transfer Length */
+	/* EDTL and CDB disagree (rfl_tgt_resid.c): set before submission. */
+	u32 lio_len;			/* data length LIO gets */
+	u8 resid_flags;			/* ISCSI_FLAG_CMD_{OVER,UNDER}FLOW */
+	u32 resid;			/* the fabric's residual count */
+	/* Data-Out sequence state, io_work only. */
+	u32 dout_sn;			/* next DataSN expected */
+	u32 dout_end;			/* end of the current R2T sequence */
+	bool dout_unsol;		/* unsolicited Data-Out seen */
 	struct scatterlist *sgl;	/* our pages, passed to LIO */
 	unsigned int sg_nents;
 	u8 cdb[ISCSI_CDB_SIZE + RFL_MAX_AHS];
@@ -355,6 +375,21 @@ void rfl_close_session(struct se_session *se_sess);
 /* rfl_tgt_login.c */
 int rfl_login_rx(struct rfl_conn *conn);
 void rfl_login_free(struct rfl_conn *conn);
+
+/* rfl_tgt_nopin.c */
+void rfl_nopin_init(struct rfl_conn *conn);
+void rfl_nopin_start(struct rfl_conn *conn);
+void rfl_nopin_answer(struct rfl_conn *conn, u32 ttt);
+void rfl_nopin_stop(struct rfl_conn *conn);
+void rfl_tpg_async_logout(struct rfl_tpg *tpg);
+
+/* rfl_tgt_resid.c */
+void rfl_cmd_fit(struct rfl_conn *conn, struct rfl_cmd *cmd);
+unsigned int rfl_cmd_lio_nents(struct rfl_cmd *cmd);
+void rfl_cmd_trim(struct rfl_cmd *cmd);
+u8 rfl_cmd_residual(struct rfl_cmd *cmd, __be32 *count);
+bool rfl_cmd_check_datasn(struct rfl_cmd *cmd, const struct iscsi_data *hdr,
+			  u32 max_burst);
 
 /* rfl_tgt_auth.c */
 extern struct configfs_attribute *rfl_discovery_attrs[];

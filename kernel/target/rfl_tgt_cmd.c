@@ -20,6 +20,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <scsi/scsi_proto.h>
+#include <target/target_core_backend.h>
 
 #include "rfl_script.h"
 #include "rfl_tgt.h"
@@ -123,8 +124,11 @@ int rfl_cmd_rx_scsi(struct rfl_conn *conn)
 		if (l > 1 && l - 1 + 4 <= ahs)
 			memcpy(cmd->cdb + ISCSI_CDB_SIZE, a + 4, l - 1);
 	}
-	if (edtl) {
-		cmd->sgl = sgl_alloc(edtl, GFP_KERNEL, &cmd->sg_nents);
+	/* An EDTL other than the CDB's length: LIO gets cmd->lio_len. */
+	rfl_cmd_fit(conn, cmd);
+	if (edtl || cmd->lio_len) {
+		cmd->sgl = sgl_alloc(max(edtl, cmd->lio_len), GFP_KERNEL,
+				     &cmd->sg_nents);
 		if (!cmd->sgl) {
 			kfree(cmd);
 			return -ENOMEM;
@@ -187,7 +191,8 @@ int rfl_cmd_rx_scsi_done(struct rfl_conn *conn)
 		cmd->data_rcvd = conn->rx_dsl;
 	se_cmd->tag = cmd->itt;
 	ret = target_init_cmd(se_cmd, conn->se_sess, cmd->sense, cmd->lun,
-			      cmd->edtl, rfl_task_attr(hdr->flags), cmd->dir,
+			      cmd->lio_len, rfl_task_attr(hdr->flags),
+			      cmd->lio_len ? cmd->dir : DMA_NONE,
 			      TARGET_SCF_ACK_KREF);
 	if (ret) {
 		rfl_cmd_free(cmd);
@@ -197,12 +202,50 @@ int rfl_cmd_rx_scsi_done(struct rfl_conn *conn)
 	cmd->flags |= RFL_CMD_LIO;
 	spin_unlock_bh(&conn->txq_lock);
 	/* On failure LIO has queued a CHECK CONDITION through queue_status. */
-	if (target_submit_prep(se_cmd, cmd->cdb, cmd->sgl, cmd->sg_nents,
-			       NULL, 0, NULL, 0, GFP_KERNEL))
+	/* A READ's buffer ends at the CDB's length now, a WRITE's later. */
+	if (cmd->dir == DMA_FROM_DEVICE)
+		rfl_cmd_trim(cmd);
+	if (target_submit_prep(se_cmd, cmd->cdb,
+			       cmd->lio_len ? cmd->sgl : NULL,
+			       rfl_cmd_lio_nents(cmd), NULL, 0, NULL, 0,
+			       GFP_KERNEL))
 		return 0;
 	if (rfl_target_submit(se_cmd))
 		pr_warn_ratelimited("%pISpc: command without LUN not submitted\n",
 				    &conn->peer);
+	return 0;
+}
+
+/*
+ * A Data-Out out of DataSN order (txq_lock held, released here): at ERL 0
+ * there is no recovery of the sequence, so the PDU is rejected (Protocol
+ * Error), its data dropped, and the command ends with CHECK CONDITION,
+ * ABORTED COMMAND, now or when LIO asks for its data; the session lives on.
+ */
+static int rfl_cmd_dsn_error(struct rfl_conn *conn, struct rfl_cmd *cmd)
+	__releases(&conn->txq_lock)
+{
+	struct iscsi_data *hdr = (struct iscsi_data *)conn->rx_hdr;
+	bool fail = false;
+
+	cmd->flags |= RFL_CMD_DSN_ERR;
+	if ((cmd->flags & RFL_CMD_WP) &&
+	    !(cmd->flags & (RFL_CMD_EXEC | RFL_CMD_MUTE | RFL_CMD_RSP))) {
+		cmd->flags |= RFL_CMD_EXEC;
+		list_del_init(&cmd->wp_node);
+		fail = true;
+	}
+	spin_unlock_bh(&conn->txq_lock);
+	pr_warn_ratelimited("%pISpc: Data-Out ITT 0x%x DataSN %u offset %u out of order: rejected, command failed\n",
+			    &conn->peer, be32_to_cpu(hdr->itt),
+			    be32_to_cpu(hdr->datasn), be32_to_cpu(hdr->offset));
+	rfl_send_reject(conn, ISCSI_REASON_PROTOCOL_ERROR);
+	conn->rx_dest = RFL_RXD_DISCARD;
+	conn->rx_skip = true;
+	if (fail)
+		target_complete_cmd_with_sense(&cmd->se_cmd,
+					       SAM_STAT_CHECK_CONDITION,
+					       TCM_CHECK_CONDITION_ABORT_CMD);
 	return 0;
 }
 
@@ -239,6 +282,8 @@ int rfl_cmd_rx_data_out(struct rfl_conn *conn)
 	else if (ttt != ISCSI_RESERVED_TAG &&
 		 (ttt != cmd->ttt || off + len > cmd->r2t_off))
 		bad = "data not solicited by an R2T";
+	else if (!rfl_cmd_check_datasn(cmd, hdr, conn->params.max_burst))
+		return rfl_cmd_dsn_error(conn, cmd);
 	if (bad || !kref_get_unless_zero(&cmd->se_cmd.cmd_kref)) {
 		spin_unlock_bh(&conn->txq_lock);
 		if (bad) {
@@ -283,8 +328,10 @@ int rfl_cmd_rx_data_out_done(struct rfl_conn *conn)
 		}
 	}
 	spin_unlock_bh(&conn->txq_lock);
-	if (exec)
+	if (exec) {
+		rfl_cmd_trim(cmd);
 		target_execute_cmd(&cmd->se_cmd);
+	}
 	target_put_sess_cmd(&cmd->se_cmd);
 	return 0;
 }
@@ -460,13 +507,18 @@ int rfl_write_pending(struct se_cmd *se_cmd)
 {
 	struct rfl_cmd *cmd = rfl_cmd(se_cmd);
 	struct rfl_conn *conn = cmd->conn;
-	bool exec = false, abort = false;
+	bool exec = false, abort = false, dsn_err = false;
 
 	spin_lock_bh(&conn->txq_lock);
 	cmd->flags |= RFL_CMD_WP;
 	if (conn->dead || (cmd->flags & RFL_CMD_MUTE)) {
 		cmd->flags |= RFL_CMD_MUTE;
 		abort = true;
+	} else if (cmd->flags & RFL_CMD_DSN_ERR) {
+		/* Its data arrived out of order (rfl_cmd_dsn_error). */
+		cmd->flags |= RFL_CMD_EXEC;
+		list_del_init(&cmd->wp_node);
+		dsn_err = true;
 	} else if (cmd->data_rcvd >= cmd->edtl || cmd->script) {
 		/* A reflected WRITE: the host sends its data to the disks. */
 		cmd->flags |= RFL_CMD_EXEC;
@@ -480,12 +532,17 @@ int rfl_write_pending(struct se_cmd *se_cmd)
 		}
 	}
 	spin_unlock_bh(&conn->txq_lock);
-	if (exec)
+	if (exec) {
+		rfl_cmd_trim(cmd);
 		target_execute_cmd(se_cmd);
-	else if (abort)
+	} else if (abort) {
 		target_complete_cmd(se_cmd, SAM_STAT_TASK_ABORTED);
-	else
+	} else if (dsn_err) {
+		target_complete_cmd_with_sense(se_cmd, SAM_STAT_CHECK_CONDITION,
+					       TCM_CHECK_CONDITION_ABORT_CMD);
+	} else {
 		rfl_conn_kick(conn);
+	}
 	return 0;
 }
 

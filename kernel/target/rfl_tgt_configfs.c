@@ -138,6 +138,8 @@ struct se_portal_group *rfl_make_tpg(struct se_wwn *wwn, const char *name)
 	tpg->attrib.default_cmdsn_depth = 64;
 	tpg->attrib.login_timeout = 15;
 	tpg->attrib.netif_timeout = 2;
+	tpg->attrib.nopin_timeout = 15;
+	tpg->attrib.nopin_response_timeout = 30;
 	tpg->attrib.reflection = 1;
 	for (i = 0; i < RFL_P_NR; i++)
 		strscpy(tpg->param[i], rfl_params[i].dflt, RFL_PARAM_LEN);
@@ -176,8 +178,11 @@ int rfl_enable_tpg(struct se_portal_group *se_tpg, bool enable)
 	mutex_lock(&rfl_cfg_mutex);
 	tpg->enabled = enable;
 	mutex_unlock(&rfl_cfg_mutex);
-	if (!enable)
+	if (!enable) {
+		/* Ask the sessions to log out, then close what is left. */
+		rfl_tpg_async_logout(tpg);
 		rfl_tpg_close_conns(tpg, NULL, true);
+	}
 	return 0;
 }
 
@@ -239,6 +244,8 @@ RFL_ATTRIB(demo_mode_write_protect, 0, 1);
 RFL_ATTRIB(default_cmdsn_depth, 1, 4096);
 RFL_ATTRIB(login_timeout, 1, 3600);
 RFL_ATTRIB(netif_timeout, 1, 3600);
+RFL_ATTRIB(nopin_timeout, 0, 3600);
+RFL_ATTRIB(nopin_response_timeout, 1, 3600);
 RFL_ATTRIB(reflection, 0, 1);
 
 struct configfs_attribute *rfl_tpg_attrib_attrs[] = {
@@ -249,6 +256,8 @@ struct configfs_attribute *rfl_tpg_attrib_attrs[] = {
 	&rfl_tpg_attrib_attr_default_cmdsn_depth,
 	&rfl_tpg_attrib_attr_login_timeout,
 	&rfl_tpg_attrib_attr_netif_timeout,
+	&rfl_tpg_attrib_attr_nopin_timeout,
+	&rfl_tpg_attrib_attr_nopin_response_timeout,
 	&rfl_tpg_attrib_attr_reflection,
 	NULL,
 };

@@ -139,6 +139,7 @@ struct rfl_conn *rfl_conn_create(struct rfl_np *np, struct socket *sock)
 	INIT_WORK(&conn->io_work, rfl_io_work);
 	INIT_WORK(&conn->release_work, rfl_conn_release_work);
 	INIT_DELAYED_WORK(&conn->login_timeout, rfl_login_timeout);
+	rfl_nopin_init(conn);
 	kernel_getpeername(sock, (struct sockaddr *)&conn->peer);
 	kernel_getsockname(sock, (struct sockaddr *)&conn->local);
 
@@ -219,6 +220,8 @@ static void rfl_conn_release_work(struct work_struct *work)
 	write_unlock_bh(&sk->sk_callback_lock);
 	kernel_sock_shutdown(conn->sock, SHUT_RDWR);
 	cancel_delayed_work_sync(&conn->login_timeout);
+	/* Before io_work: a ping queued late still finds io_work to kick. */
+	rfl_nopin_stop(conn);
 	cancel_work_sync(&conn->io_work);
 
 	if (conn->se_sess)

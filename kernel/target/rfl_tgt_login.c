@@ -328,6 +328,7 @@ int rfl_login_rx(struct rfl_conn *conn)
 		conn->rx_lim.max_recv_dsl = conn->params.max_recv_dsl;
 		WRITE_ONCE(conn->state, RFL_CONN_FFP);
 		cancel_delayed_work(&conn->login_timeout);
+		rfl_nopin_start(conn);
 		pr_info("%s session from %pISpc (%s) to %s tpgt_%u, TSIH %u%s%s%s\n",
 			conn->discovery ? "discovery" : "normal", &conn->peer,
 			conn->iname, conn->tpg->tiqn->name, conn->tpg->tag,

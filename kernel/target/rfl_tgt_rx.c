@@ -138,8 +138,10 @@ static int rfl_rx_nop_out(struct rfl_conn *conn)
 	struct rfl_ctl *ctl;
 
 	/* The answer to our own ping: nothing to send. */
-	if (hdr->itt == cpu_to_be32(ISCSI_RESERVED_TAG))
+	if (hdr->itt == cpu_to_be32(ISCSI_RESERVED_TAG)) {
+		rfl_nopin_answer(conn, be32_to_cpu(hdr->ttt));
 		return 0;
+	}
 	ctl = rfl_ctl_alloc(conn, ISCSI_OP_NOOP_IN, conn->rx_dsl);
 	if (!ctl)
 		return -ENOMEM;

@@ -124,6 +124,10 @@ static void rfl_tx_r2t(struct rfl_conn *conn, struct rfl_cmd *cmd, u32 off,
 /* Residual flags and count for a response. */
 static u8 rfl_residual(struct se_cmd *se_cmd, __be32 *count)
 {
+	u8 fab = rfl_cmd_residual(rfl_cmd(se_cmd), count);
+
+	if (fab)
+		return fab;
 	if (se_cmd->se_cmd_flags & SCF_OVERFLOW_BIT) {
 		*count = cpu_to_be32(se_cmd->residual_count);
 		return ISCSI_FLAG_CMD_OVERFLOW;
