@@ -602,7 +602,9 @@ int cfs_apply(const struct cfs *c, const struct plan *pl, FILE *trace)
 
 		switch (o->type) {
 		case OP_MKDIR:
-			rc = c->fake ? mkdir_p(p) : mkdir(p, 0755);
+			/* Parents too: an LIO HBA (fileio_0) is made by
+			 * its first mkdir. */
+			rc = mkdir_p(p);
 			break;
 		case OP_RMDIR:
 			rc = c->fake ? rm_rf(p) : rmdir(p);

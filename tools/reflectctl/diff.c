@@ -492,65 +492,75 @@ void diff(struct node *want, struct node *have, const struct scope *sc,
 	phase_enable(want, have, pl);
 }
 
-/* Keeps the named target (or initiator target object) or volume, and the
- * backstores its LUNs use. Returns -1 when nothing matches. */
+/* A backstore used by a LUN of target t. */
+static int target_uses(const struct node *t, const char *backstore)
+{
+	int a, b;
+
+	for (a = 0; a < t->nkids; a++)
+		for (b = 0; b < t->kids[a]->nkids; b++) {
+			const struct node *l = t->kids[a]->kids[b];
+
+			if (l->kind == K_LUN &&
+			    same(attr_get(l, "backstore"), backstore))
+				return 1;
+		}
+	return 0;
+}
+
+/* Keeps the named target (with the backstores its LUNs use, the volumes
+ * those use, and the host's target objects that name it) or the named
+ * volume. Returns -1 when nothing matches. */
 int conf_select(struct node *root, enum kind kind, const char *name)
 {
-	int i, j, found = 0;
 	struct node *keep = NULL;
+	int i, j, found = 0;
+	int *want = xcalloc((size_t)root->nkids + 1, sizeof(int));
 
-	for (i = 0; i < root->nkids; i++) {
-		struct node *n = root->kids[i];
+	for (i = 0; i < root->nkids; i++)
+		if (root->kids[i]->kind == kind &&
+		    !strcmp(root->kids[i]->name, name)) {
+			keep = root->kids[i];
+			want[i] = 1;
+			found = 1;
+		}
+	for (i = 0; keep && kind == K_TARGET && i < root->nkids; i++) {
+		struct node *b = root->kids[i];
 
-		if (n->kind == kind && !strcmp(n->name, name))
-			keep = n;
+		if (b->kind != K_BACKSTORE || !target_uses(keep, b->name))
+			continue;
+		want[i] = 1;
+		for (j = 0; j < root->nkids; j++)
+			if (root->kids[j]->kind == K_VOLUME &&
+			    same(attr_get(b, "volume"), root->kids[j]->name))
+				want[j] = 1;
 	}
-	for (i = 0; i < root->nkids; i++) {
+	for (i = 0; kind == K_TARGET && i < root->nkids; i++) {
 		struct node *n = root->kids[i];
 		int k = 0;
 
-		if (n == keep) {
-			found = 1;
+		if (n->kind != K_INITIATOR)
 			continue;
-		}
-		if (n->kind == K_INITIATOR && kind == K_TARGET) {
-			/* Keep the host's objects for that target. */
-			for (j = 0; j < n->nkids; j++) {
-				struct node *t = n->kids[j];
+		for (j = 0; j < n->nkids; j++) {
+			struct node *t = n->kids[j];
 
-				if (!strcmp(t->name, name) ||
-				    same(attr_get(t, "target_iqn"), name)) {
-					n->kids[k++] = t;
-					found = 1;
-				} else {
-					node_free(t);
-				}
-			}
-			n->nkids = k;
-			if (k)
-				continue;
+			if (!strcmp(t->name, name) ||
+			    same(attr_get(t, "target_iqn"), name))
+				n->kids[k++] = t;
+			else
+				node_free(t);
 		}
-		if (n->kind == K_BACKSTORE && keep && keep->kind == K_TARGET) {
-			int used = 0, a, b;
-
-			for (a = 0; a < keep->nkids; a++)
-				for (b = 0; b < keep->kids[a]->nkids; b++) {
-					struct node *l = keep->kids[a]->kids[b];
-
-					if (l->kind == K_LUN &&
-					    same(attr_get(l, "backstore"),
-						 n->name))
-						used = 1;
-				}
-			if (used)
-				continue;
-		}
-		node_free(n);
-		root->kids[i] = NULL;
+		n->nkids = k;
+		if (k)
+			want[i] = found = 1;
 	}
-	for (i = 0, j = 0; i < root->nkids; i++)
-		if (root->kids[i])
+	for (i = 0, j = 0; i < root->nkids; i++) {
+		if (want[i])
 			root->kids[j++] = root->kids[i];
+		else
+			node_free(root->kids[i]);
+	}
 	root->nkids = j;
+	free(want);
 	return found ? 0 : -1;
 }
