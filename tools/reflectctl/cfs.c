@@ -265,7 +265,9 @@ static void read_backstores(const struct cfs *c, struct node *root)
 				if (v)
 					attr_set(b, "file", v, 0);
 				free(v);
-				v = between(info, "Size: ", NULL);
+				v = strstr(info, "File: ") ?
+				    between(strstr(info, "File: "), "  Size: ",
+					    NULL) : NULL;
 				if (v)
 					attr_set(b, "size", v, 0);
 				free(v);

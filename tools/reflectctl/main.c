@@ -292,6 +292,37 @@ static void strip_for_save(struct node *n, int *hidden)
 		strip_for_save(n->kids[i], hidden);
 }
 
+static int lun_uses(const struct node *n, const char *bs)
+{
+	int i;
+
+	if (n->kind == K_LUN && attr_get(n, "backstore") &&
+	    !strcmp(attr_get(n, "backstore"), bs))
+		return 1;
+	for (i = 0; i < n->nkids; i++)
+		if (lun_uses(n->kids[i], bs))
+			return 1;
+	return 0;
+}
+
+/* Save only the backstores a reflect target's LUN uses: the others belong
+ * to other fabrics (a stock iscsi target on the same machine). */
+static void drop_unused_backstores(struct node *root)
+{
+	int i, j;
+
+	for (i = 0, j = 0; i < root->nkids; i++) {
+		struct node *n = root->kids[i];
+
+		if (n->kind == K_BACKSTORE && !lun_uses(root, n->name)) {
+			node_free(n);
+			continue;
+		}
+		root->kids[j++] = n;
+	}
+	root->nkids = j;
+}
+
 static int file_has_config(const char *path)
 {
 	size_t len;
@@ -340,6 +371,7 @@ static int cmd_save(int argc, char **argv)
 	have = cfs_read(&cfs);
 	secrets_fill(&cfs, have);
 	strip_for_save(have, &hidden);
+	drop_unused_backstores(have);
 	if (conf_is_empty(have) && !force && file_has_config(file)) {
 		fprintf(stderr,
 			"reflectctl: %s: refusing to replace a saved configuration with an empty one (use --force)\n",

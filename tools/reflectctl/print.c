@@ -175,6 +175,9 @@ int conf_is_empty(const struct node *root)
 	for (i = 0; i < root->nkids; i++) {
 		const struct node *k = root->kids[i];
 
+		/* Backstores alone belong to LIO, not to this file. */
+		if (k->kind == K_BACKSTORE)
+			continue;
 		if (k->kind != K_INITIATOR)
 			return 0;
 		if (k->nkids || (attr_get(k, "initiator_name") &&
