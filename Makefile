@@ -10,6 +10,10 @@
 #   make fuzz                 every libFuzzer harness for FUZZ_SECONDS each
 #   make checkpatch           checkpatch.pl --strict over the kernel sources
 #   make debug-kernel         build the cached debug kernel (slow)
+#   make install              modules (updates/), depmod, reflectctl, unit,
+#                             man pages, modprobe/modules-load snippets;
+#                             DESTDIR honoured
+#   make install-dkms         the module sources under /usr/src for DKMS
 #
 # KVER defaults to the newest distro kernel whose headers are installed.
 
@@ -23,7 +27,8 @@ KDIR ?= /lib/modules/$(KVER)/build
 BUILD := $(TOP)/build/$(KVER)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all modules tools unit fuzz check checkpatch clean debug-kernel help demo
+.PHONY: all modules tools unit fuzz check checkpatch clean debug-kernel help \
+	install install-dkms demo
 
 all: modules tools
 
@@ -67,6 +72,54 @@ checkpatch:
 
 debug-kernel:
 	$(TOP)/scripts/build-debug-kernel
+
+# Installation. Modules go to /lib/modules/$(KVER)/updates/reflect (found
+# before in-tree ones), then depmod; DESTDIR stages into a tree (depmod
+# -b then works on that tree).
+PREFIX ?= /usr
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+UNITDIR ?= /lib/systemd/system
+DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(TOP)/dkms.conf)
+DKMS_SRC ?= /usr/src/reflect-$(DKMS_VERSION)
+MODULES := kernel/proto/reflect_proto.ko kernel/target/reflect_target.ko \
+	kernel/initiator/reflect_initiator.ko kernel/vvol/target_core_reflect.ko
+
+install: modules tools
+	@for m in $(MODULES); do \
+		if [ -f $(BUILD)/src/$$m ]; then \
+			install -D -m 0644 $(BUILD)/src/$$m \
+				$(DESTDIR)/lib/modules/$(KVER)/updates/reflect/$$(basename $$m) || exit 1; \
+		fi; \
+	done
+	depmod $(if $(DESTDIR),-b $(DESTDIR)) $(KVER)
+	$(MAKE) -C $(TOP)/tools/reflectctl install DESTDIR=$(DESTDIR) SBINDIR=$(SBINDIR)
+	install -D -m 0644 $(TOP)/packaging/reflect.service $(DESTDIR)$(UNITDIR)/reflect.service
+	install -D -m 0644 $(TOP)/packaging/modprobe.reflect.conf $(DESTDIR)/etc/modprobe.d/reflect.conf
+	install -D -m 0644 $(TOP)/packaging/modules-load.reflect.conf $(DESTDIR)/etc/modules-load.d/reflect.conf
+	install -D -m 0644 $(TOP)/Documentation/man/reflectctl.8 $(DESTDIR)$(MANDIR)/man8/reflectctl.8
+	install -D -m 0644 $(TOP)/Documentation/man/reflect.conf.5 $(DESTDIR)$(MANDIR)/man5/reflect.conf.5
+	install -d -m 0755 $(DESTDIR)/etc/reflect
+	@echo "installed for $(KVER); enable at boot: systemctl enable reflect.service"
+
+# The sources DKMS builds from: Kbuild, kernel/, the test-only modules
+# (Kbuild names them), dkms.conf. Then dkms add/build/install unless
+# DESTDIR is set or NO_DKMS=1.
+install-dkms:
+	rm -rf $(DESTDIR)$(DKMS_SRC)
+	mkdir -p $(DESTDIR)$(DKMS_SRC)
+	rsync -a --exclude='*.o' --exclude='*.ko' --exclude='*.cmd' --exclude='*.mod*' \
+		--include='/Kbuild' --include='/dkms.conf' --include='/kernel/***' \
+		--include='/tools/' --include='/tools/testing/' \
+		--include='/tools/testing/selftests/' \
+		--include='/tools/testing/selftests/reflect/' \
+		--include='/tools/testing/selftests/reflect/modules/***' \
+		--exclude='*' $(TOP)/ $(DESTDIR)$(DKMS_SRC)/
+	@if [ -z "$(DESTDIR)" ] && [ -z "$(NO_DKMS)" ]; then \
+		dkms add reflect/$(DKMS_VERSION) && \
+		dkms build reflect/$(DKMS_VERSION) -k $(KVER) && \
+		dkms install reflect/$(DKMS_VERSION) -k $(KVER); \
+	fi
 
 clean:
 	rm -rf $(TOP)/build
