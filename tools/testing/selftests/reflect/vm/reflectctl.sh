@@ -299,8 +299,7 @@ t_run "restore --volume, then --target: everything back" partial
 
 kernel_error() {
 	local out rc
-	sed 's/replacement_timeout 30/replacement_timeout 30\n\t\tqueue_depth 0/' \
-		/etc/reflect/reflect.conf >$W/qd.conf
+	sed 's/^\t\tqueue_depth .*/\t\tqueue_depth 0/' /etc/reflect/reflect.conf >$W/qd.conf
 	out=$(ctl apply $W/qd.conf 2>&1)
 	rc=$?
 	echo "$out"
@@ -314,6 +313,7 @@ t_run "the host logs in again after the refused change" eval \
 teardown() {
 	wipe || return 1
 	lio_teardown
+	rmdir $LIO/reflect || return 1
 	{ [ $HAVE_VVOL = 0 ] || rmmod target_core_reflect; } && rmmod reflect_initiator &&
 		rmmod reflect_target && rmmod reflect_proto
 }
