@@ -78,7 +78,13 @@ bool rfl_cmd_sends_script(struct rfl_cmd *cmd)
 
 static struct rfl_cmd *rfl_cmd_of(struct se_cmd *se_cmd)
 {
-	if (!se_cmd || se_cmd->se_tfo != &rfl_fabric_ops ||
+	/*
+	 * Recent LIO keeps its own copy of a fabric's ops (6.12 does), so
+	 * se_tfo is not &rfl_fabric_ops: recognise our commands by a
+	 * callback only this fabric has.
+	 */
+	if (!se_cmd || !se_cmd->se_tfo ||
+	    se_cmd->se_tfo->release_cmd != rfl_release_cmd ||
 	    (se_cmd->se_cmd_flags & SCF_SCSI_TMR_CDB))
 		return NULL;
 	return rfl_cmd(se_cmd);
