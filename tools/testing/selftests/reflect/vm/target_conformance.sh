@@ -8,7 +8,8 @@
 # reflect_target fails any iSCSI-level test (suites iSCSI*). Prints the
 # per-target figures, the tests each one fails, and the iSCSI-level tests
 # iscsi_target_mod fails with reflect_target's result for each.
-# Runs about 4 minutes per target under TCG: use scripts/vm -t 1800.
+# Runs about 4 minutes per target under TCG.
+# timeout: 2400
 # An argument selects tests (iscsi-test-cu -t syntax, e.g. 'ALL.iSCSI*').
 
 . "$(dirname "$0")/../lib/vmlib.sh"
