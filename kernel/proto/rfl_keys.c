@@ -79,8 +79,9 @@ static const struct rfl_key rfl_keys[RFL_KEY_NR] = {
 	    .values = "KRB5,SRP,SPKM1,SPKM2,CHAP,None"),
 	KEY("CHAP_A", RFL_KEY_CHAP_A, RFL_NEG_AUTH, RFL_VT_LIST,
 	    RFL_BOTH | RFL_AUTH, RFL_VALUE_MAX),
+	/* From the initiator too: its challenge in mutual CHAP. */
 	KEY("CHAP_I", RFL_KEY_CHAP_I, RFL_NEG_AUTH, RFL_VT_NUM,
-	    RFL_KF_FROM_T | RFL_AUTH, RFL_VALUE_MAX, .max = 255),
+	    RFL_BOTH | RFL_AUTH, RFL_VALUE_MAX, .max = 255),
 	KEY("CHAP_C", RFL_KEY_CHAP_C, RFL_NEG_AUTH, RFL_VT_BINARY,
 	    RFL_BOTH | RFL_AUTH, RFL_CHAP_VALUE_MAX),
 	KEY("CHAP_N", RFL_KEY_CHAP_N, RFL_NEG_AUTH, RFL_VT_LOCAL,
