@@ -263,7 +263,9 @@ step "result"
 printf '\n%-22s %16s %16s %12s %12s\n' host "bytes via manager" "proxied bytes" "write MB/s" "read MB/s"
 printf '%-22s %16s %16s %12s %12s\n' "stock open-iscsi" "${RES[stock.mgr]}" "${RES[stock.px]}" "${RES[stock.wr]}" "${RES[stock.rd]}"
 printf '%-22s %16s %16s %12s %12s\n' "reflecting host" "${RES[reflect.mgr]}" "${RES[reflect.px]}" "${RES[reflect.wr]}" "${RES[reflect.rd]}"
+ratio() { echo "$1 $2" | awk '{ if ($2 > 0) printf "%.2f", $1 / $2; else print "-" }'; }
 echo
+echo "reflecting / stock: bytes via manager $(ratio "${RES[reflect.mgr]}" "${RES[stock.mgr]}"), write $(ratio "${RES[reflect.wr]}" "${RES[stock.wr]}"), read $(ratio "${RES[reflect.rd]}" "${RES[stock.rd]}")"
 echo "data moved by each host: $((2 * IO_MIB)) MiB ($((2 * IO_MIB * 1048576)) bytes)"
 echo "reflected commands for the reflecting host's run: ${RES[reflect.rf]}"
 echo "(throughput is software-emulated QEMU on a shared machine: compare the columns, not the absolute figures)"

@@ -1,0 +1,12 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Reflection against the in-band (proxy) path in one guest: the demo's
+# topology (stock LIO disks, the manager, a stock open-iscsi host served
+# by proxy and a reflecting reflect_initiator host), with BENCH_MIB MiB
+# (default 128) written and read back by each host on a volume striped
+# over the three disks. Prints the raw figures of both hosts and their
+# ratios (tools/demo/reflect_demo.sh does the work).
+export RFL_DEMO_IO_MIB=${BENCH_MIB:-128}
+export RFL_DEMO_MIB=$((RFL_DEMO_IO_MIB / 2 + 32))
+exec "$RFL_REPO/tools/demo/reflect_demo.sh"
