@@ -9,8 +9,10 @@
 #                     for the throughput runs
 #   namespace mgr     the manager at 10.0.0.2:3260: reflect_target with two
 #                     virtual volumes (the worked example's map, and a
-#                     volume striped over the three LUN 1s)
-#   namespace rhost   the reflecting host: reflect_initiator
+#                     volume striped over the three LUN 1s), configured
+#                     with reflectctl apply
+#   namespace rhost   the reflecting host: reflect_initiator, configured
+#                     with reflectctl apply
 #   initial namespace a stock open-iscsi host (iscsid needs this one)
 #
 # all joined by a bridge in namespace sw. The manager's interface counters
@@ -27,6 +29,7 @@ VV=/sys/kernel/config/reflect_vvol
 BIG_MIB=${RFL_DEMO_MIB:-96}	# each backing LUN 1
 IO_MIB=${RFL_DEMO_IO_MIB:-64}	# bytes written then read by each host
 CHUNK=128			# blocks per stripe chunk (64 KiB)
+RCTL=$RFL_REPO/tools/reflectctl/out/reflectctl
 
 die() {
 	echo "demo: $*" >&2
@@ -109,10 +112,19 @@ RT=$INI/targets/manager
 
 # The reflecting host: reflect_initiator in namespace rhost.
 rhost_login() {
-	echo iqn.2003-01.org.linux-iscsi.reflect:rhost >"$INI/initiator_name" || return 1
-	mkdir -p "$RT" && echo $MGR_IQN >"$RT/target_iqn" &&
-		echo 10.0.0.2:3260 >"$RT/portal" || return 1
-	in_ns rhost sh -c "echo 1 >$RT/enable" || { cat "$RT/last_error"; return 1; }
+	cat >/tmp/rhost.conf <<-EOF
+	initiator {
+	    name iqn.2003-01.org.linux-iscsi.reflect:rhost
+	    target manager {
+	        target_iqn $MGR_IQN
+	        portal 10.0.0.2:3260
+	        reflection 1
+	        enable 1
+	    }
+	}
+	EOF
+	echo "    reflectctl apply /tmp/rhost.conf (namespace rhost)"
+	in_ns rhost "$RCTL" apply -q /tmp/rhost.conf || { cat "$RT/last_error"; return 1; }
 	wait_for 60 rhost_disk 1 >/dev/null
 }
 
@@ -171,33 +183,51 @@ run_io() {
 	RES[$name.rd]=$(echo "$IO_MIB $t1 $t2" | awk '{ printf "%.1f", $1 / ($3 - $2) }')
 }
 
-# manager_volume NAME MAPFILE: a virtual volume loaded from MAPFILE by a
-# process of namespace mgr (its backing sessions live there), and the LIO
-# device rvol_0/NAME bound to it.
-manager_volume() {
-	local v=$VV/$1 d=$LIO/core/rvol_0/$1
-	mkdir -p "$v" || return 1
-	in_ns mgr sh -c "cat '$2' >'$v/map'"
-	[ "$(cat "$v/generation")" = 1 ] || { cat "$v/last_error"; return 1; }
-	mkdir -p "$d" && echo "volume=$1" >"$d/control" && echo 1 >"$d/enable"
+# The manager's configuration, applied with reflectctl from namespace mgr
+# (the portal's socket and the sessions to the disks live there).
+manager_conf() {
+	cat <<-EOF
+	initiator {
+	    name iqn.2003-01.org.linux-iscsi.reflect:manager-pool
+	}
+	volume example {
+	    block_size 512
+	    map file $MAP
+	}
+	volume big {
+	    block_size 512
+	    map file /tmp/big.map
+	}
+	backstore rvol_0/example {
+	    volume example
+	}
+	backstore rvol_0/big {
+	    volume big
+	}
+	target $MGR_IQN {
+	    tpg 1 {
+	        portal 10.0.0.2:3260
+	        lun 0 rvol_0/example
+	        lun 1 rvol_0/big
+	        attrib authentication 0
+	        attrib generate_node_acls 1
+	        attrib cache_dynamic_acls 1
+	        attrib demo_mode_write_protect 0
+	        attrib reflection 1
+	        enable 1
+	    }
+	}
+	EOF
 }
 
 manager() {
-	local t=$LIO/reflect/$MGR_IQN/tpgt_1 v
-	echo iqn.2003-01.org.linux-iscsi.reflect:manager-pool >"$INI/initiator_name" || return 1
-	manager_volume example "$MAP" || return 1
-	big_map >/tmp/big.map && manager_volume big /tmp/big.map || return 1
-	for v in example big; do
-		mkdir -p "$t/lun/lun_$([ $v = example ] && echo 0 || echo 1)" || return 1
-	done
-	ln -s "$LIO/core/rvol_0/example" "$t/lun/lun_0/example" &&
-		ln -s "$LIO/core/rvol_0/big" "$t/lun/lun_1/big" || return 1
-	in_ns mgr mkdir "$t/np/10.0.0.2:3260" || return 1
-	echo 0 >"$t/attrib/authentication" &&
-		echo 1 >"$t/attrib/generate_node_acls" &&
-		echo 1 >"$t/attrib/cache_dynamic_acls" &&
-		echo 0 >"$t/attrib/demo_mode_write_protect" &&
-		echo 1 >"$t/enable"
+	big_map >/tmp/big.map && manager_conf >/tmp/manager.conf || return 1
+	echo "    reflectctl apply /tmp/manager.conf (namespace mgr); its plan:"
+	in_ns mgr "$RCTL" apply -n /tmp/manager.conf | sed 's/^/      /'
+	in_ns mgr "$RCTL" apply -q /tmp/manager.conf || return 1
+	# Applying the same file again changes nothing.
+	[ -z "$(in_ns mgr "$RCTL" apply -n /tmp/manager.conf)" ] ||
+		{ echo "demo: a second apply would change something" >&2; return 1; }
 }
 
 vstat() {
@@ -211,6 +241,7 @@ rstat() {
 # ------------------------------------------------------------- main
 
 [ -r "$MAP" ] || die "no worked example map at $MAP"
+[ -x "$RCTL" ] || die "no reflectctl at $RCTL (make tools)"
 step "topology: disks, manager, reflecting host, stock host on one bridge"
 topology || die "topology"
 step "stock LIO disks A, B, C (iscsi_target_mod) at 10.0.0.11-13:3260"
@@ -263,7 +294,7 @@ step "result"
 printf '\n%-22s %16s %16s %12s %12s\n' host "bytes via manager" "proxied bytes" "write MB/s" "read MB/s"
 printf '%-22s %16s %16s %12s %12s\n' "stock open-iscsi" "${RES[stock.mgr]}" "${RES[stock.px]}" "${RES[stock.wr]}" "${RES[stock.rd]}"
 printf '%-22s %16s %16s %12s %12s\n' "reflecting host" "${RES[reflect.mgr]}" "${RES[reflect.px]}" "${RES[reflect.wr]}" "${RES[reflect.rd]}"
-ratio() { echo "$1 $2" | awk '{ if ($2 > 0) printf "%.2f", $1 / $2; else print "-" }'; }
+ratio() { echo "$1 $2" | awk '{ if ($2 > 0) printf "%.3g", $1 / $2; else print "-" }'; }
 echo
 echo "reflecting / stock: bytes via manager $(ratio "${RES[reflect.mgr]}" "${RES[stock.mgr]}"), write $(ratio "${RES[reflect.wr]}" "${RES[stock.wr]}"), read $(ratio "${RES[reflect.rd]}" "${RES[stock.rd]}")"
 echo "data moved by each host: $((2 * IO_MIB)) MiB ($((2 * IO_MIB * 1048576)) bytes)"
