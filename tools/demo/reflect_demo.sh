@@ -29,6 +29,8 @@ VV=/sys/kernel/config/reflect_vvol
 BIG_MIB=${RFL_DEMO_MIB:-96}	# each backing LUN 1
 IO_MIB=${RFL_DEMO_IO_MIB:-64}	# bytes written then read by each host
 CHUNK=128			# blocks per stripe chunk (64 KiB)
+SHAPE=${RFL_DEMO_SHAPE:-}	# e.g. 40mbit: the manager's link, each way
+LAT_S=${RFL_DEMO_LAT_S:-10}	# seconds of 4 KiB QD1 random reads
 RCTL=$RFL_REPO/tools/reflectctl/out/reflectctl
 
 die() {
@@ -181,6 +183,22 @@ run_io() {
 	RES[$name.mgr]=$((b1 - b0))
 	RES[$name.wr]=$(echo "$IO_MIB $t0 $t1" | awk '{ printf "%.1f", $1 / ($3 - $2) }')
 	RES[$name.rd]=$(echo "$IO_MIB $t1 $t2" | awk '{ printf "%.1f", $1 / ($3 - $2) }')
+	RES[$name.lat]=$(lat_4k "$dev") || return 1
+}
+
+# lat_4k DEV: mean completion latency (us) of 4 KiB random reads at QD1.
+lat_4k() {
+	fio --name=lat --filename="$1" --direct=1 --ioengine=libaio \
+		--rw=randread --bs=4k --iodepth=1 --runtime="$LAT_S" --time_based \
+		--size="${IO_MIB}m" --output-format=json 2>/dev/null |
+		python3 -c 'import json, sys
+print("%.0f" % (json.load(sys.stdin)["jobs"][0]["read"]["clat_ns"]["mean"] / 1000))'
+}
+
+# shape RATE: the manager's link becomes the bottleneck (tbf both ways).
+shape() {
+	tc -n sw qdisc add dev p-mgr root tbf rate "$1" burst 64kb latency 500ms &&
+		tc -n mgr qdisc add dev eth0 root tbf rate "$1" burst 64kb latency 500ms
 }
 
 # The manager's configuration, applied with reflectctl from namespace mgr
@@ -275,7 +293,11 @@ cmp -s /tmp/ex40 <(dd if=/tmp/example bs=512 skip=500 count=40 2>/dev/null) ||
 echo "    reflected commands: $(($(vstat example reflected_cmds) - c0)), pieces: $(($(vstat example reflected_pieces) - p0)) (A 400-409, B 300-319, C 600-609)"
 echo "    data read by the reflecting host = data the stock host wrote through the manager: yes"
 
-step "throughput: $IO_MIB MiB written then read back on 'big' by each host"
+if [ -n "$SHAPE" ]; then
+	step "the manager's link shaped to $SHAPE each way"
+	shape "$SHAPE" || die "tc"
+fi
+step "throughput: $IO_MIB MiB written then read back on 'big' by each host, then ${LAT_S} s of 4 KiB reads at QD1"
 head -c $((IO_MIB * 1048576)) /dev/urandom >/tmp/pattern
 run_io stock "$S1" || die "stock host I/O"
 px=$(vstat big proxied_bytes)
@@ -291,12 +313,13 @@ fs_roundtrip "$R1" || die "filesystem round trip on the reflecting host"
 echo "    mkfs.ext4, files written, checksums verified after remount, fsck clean"
 
 step "result"
-printf '\n%-22s %16s %16s %12s %12s\n' host "bytes via manager" "proxied bytes" "write MB/s" "read MB/s"
-printf '%-22s %16s %16s %12s %12s\n' "stock open-iscsi" "${RES[stock.mgr]}" "${RES[stock.px]}" "${RES[stock.wr]}" "${RES[stock.rd]}"
-printf '%-22s %16s %16s %12s %12s\n' "reflecting host" "${RES[reflect.mgr]}" "${RES[reflect.px]}" "${RES[reflect.wr]}" "${RES[reflect.rd]}"
+printf '\n%-22s %16s %16s %12s %12s %12s\n' host "bytes via manager" "proxied bytes" "write MB/s" "read MB/s" "4k QD1 us"
+printf '%-22s %16s %16s %12s %12s %12s\n' "stock open-iscsi" "${RES[stock.mgr]}" "${RES[stock.px]}" "${RES[stock.wr]}" "${RES[stock.rd]}" "${RES[stock.lat]}"
+printf '%-22s %16s %16s %12s %12s %12s\n' "reflecting host" "${RES[reflect.mgr]}" "${RES[reflect.px]}" "${RES[reflect.wr]}" "${RES[reflect.rd]}" "${RES[reflect.lat]}"
 ratio() { echo "$1 $2" | awk '{ if ($2 > 0) printf "%.3g", $1 / $2; else print "-" }'; }
 echo
-echo "reflecting / stock: bytes via manager $(ratio "${RES[reflect.mgr]}" "${RES[stock.mgr]}"), write $(ratio "${RES[reflect.wr]}" "${RES[stock.wr]}"), read $(ratio "${RES[reflect.rd]}" "${RES[stock.rd]}")"
+echo "reflecting / stock: bytes via manager $(ratio "${RES[reflect.mgr]}" "${RES[stock.mgr]}"), write $(ratio "${RES[reflect.wr]}" "${RES[stock.wr]}"), read $(ratio "${RES[reflect.rd]}" "${RES[stock.rd]}"), 4k latency $(ratio "${RES[reflect.lat]}" "${RES[stock.lat]}")"
+echo "bytes via manager per byte moved: stock $(ratio "${RES[stock.mgr]}" $((2 * IO_MIB * 1048576))), reflecting $(ratio "${RES[reflect.mgr]}" $((2 * IO_MIB * 1048576)))"
 echo "data moved by each host: $((2 * IO_MIB)) MiB ($((2 * IO_MIB * 1048576)) bytes)"
 echo "reflected commands for the reflecting host's run: ${RES[reflect.rf]}"
 echo "(throughput is software-emulated QEMU on a shared machine: compare the columns, not the absolute figures)"
