@@ -9,6 +9,7 @@
 # volume takes a filesystem round trip and fio verify; the statistics show
 # reflected commands and pieces on both sides and no proxied bytes on the
 # manager.
+# smoke (6.12 copies the fabric ops table: this caught every command being proxied there)
 
 . "$(dirname "$0")/../lib/vmlib.sh"
 
