@@ -323,7 +323,6 @@ int rfl_ini_exec_init(void);
 void rfl_ini_exec_exit(void);
 
 /* rfl_ini_reflect.c */
-extern const struct rfl_keyset rfl_ini_keyset;
 int rfl_ini_reflect_rsp(struct rfl_ini_sess *sess, struct scsi_cmnd *sc);
 void rfl_ini_redrive_locked(struct rfl_ini_sess *sess);
 void rfl_ini_reflect_fail_all(struct rfl_ini_sess *sess, int host_byte);

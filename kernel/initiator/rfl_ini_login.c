@@ -217,7 +217,7 @@ static int rfl_ini_login_pdu(struct rfl_ini_login *l, u8 csg, u8 nsg,
 		text_len = 0;
 		transit = false;
 	} while (more);
-	ret = rfl_text_parse(l->acc.buf, l->acc.len, &rfl_ini_keyset, 0, l->kvs,
+	ret = rfl_text_parse(l->acc.buf, l->acc.len, &rfl_reflect_keyset, 0, l->kvs,
 			     ARRAY_SIZE(l->kvs), &l->nkv);
 	if (ret) {
 		rfl_ini_set_error(tgt, "login: bad text: %s",

@@ -24,26 +24,6 @@
 
 #include "rfl_ini.h"
 
-static const struct rfl_key rfl_ini_vendor_keys[] = {
-	{
-		.name = RFL_REFLECT_KEY,
-		.id = RFL_KEY_VENDOR,
-		.neg = RFL_NEG_AND,
-		.vtype = RFL_VT_BOOL,
-		.flags = RFL_KF_FROM_I | RFL_KF_FROM_T | RFL_KF_LO |
-			 RFL_KF_IO | RFL_KF_IRR_DISC,
-		.max_len = RFL_VALUE_MAX,
-		.dflt = 0,
-		.dflt_str = "No",
-	},
-};
-
-/* The vendor keys the initiator's login understands. */
-const struct rfl_keyset rfl_ini_keyset = {
-	.vendor = rfl_ini_vendor_keys,
-	.nvendor = ARRAY_SIZE(rfl_ini_vendor_keys),
-};
-
 static struct rfl_ini_sess *rfl_ini_sess_of(struct scsi_cmnd *sc)
 {
 	return shost_priv(sc->device->host);

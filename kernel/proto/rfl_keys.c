@@ -6,6 +6,7 @@
  */
 
 #include "rfl_keys.h"
+#include "rfl_script.h"
 
 #define RFL_BOTH	(RFL_KF_FROM_I | RFL_KF_FROM_T)
 /* operational keys negotiated once per session, at login */
@@ -171,3 +172,28 @@ int rfl_key_check_use(const struct rfl_key *def, bool from_target,
 	return RFL_TEXT_OK;
 }
 EXPORT_SYMBOL_GPL(rfl_key_check_use);
+
+/* The reflection login key (Documentation/reflection-protocol.rst). */
+static const struct rfl_key rfl_reflect_keys[] = {
+	{
+		.name = RFL_REFLECT_KEY,
+		.id = RFL_KEY_VENDOR,
+		.neg = RFL_NEG_AND,
+		.vtype = RFL_VT_BOOL,
+		.flags = RFL_KF_FROM_I | RFL_KF_FROM_T | RFL_KF_LO |
+			 RFL_KF_IO | RFL_KF_IRR_DISC,
+		.max_len = RFL_VALUE_MAX,
+		.dflt = 0,
+		.dflt_str = "No",
+	},
+};
+
+/*
+ * rfl_reflect_keyset - the vendor keys both sides understand in a login:
+ * the reflection key. Passed to the text parser and the negotiation.
+ */
+const struct rfl_keyset rfl_reflect_keyset = {
+	.vendor = rfl_reflect_keys,
+	.nvendor = ARRAY_SIZE(rfl_reflect_keys),
+};
+EXPORT_SYMBOL_GPL(rfl_reflect_keyset);

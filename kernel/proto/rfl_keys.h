@@ -101,6 +101,8 @@ struct rfl_key {
 	const char *values;	/* the legal values of a text key */
 };
 
+extern const struct rfl_keyset rfl_reflect_keyset;
+
 const struct rfl_key *rfl_key_get(unsigned int id);
 const struct rfl_key *rfl_key_find(const struct rfl_keyset *ks,
 				   const char *name, u32 len);

@@ -415,7 +415,6 @@ void rfl_tx_flush_all(struct rfl_conn *conn);
 u32 rfl_max_cmd_sn(struct rfl_conn *conn);
 
 /* rfl_tgt_reflect.c */
-extern const struct rfl_keyset rfl_tgt_keyset;
 void rfl_login_reflect(struct rfl_conn *conn, const struct rfl_kv *kvs,
 		       unsigned int n);
 bool rfl_cmd_sends_script(struct rfl_cmd *cmd);

@@ -238,7 +238,7 @@ int rfl_login_rx(struct rfl_conn *conn)
 	if (!kvs)
 		goto nomem;
 	if (rfl_text_parse(conn->login_text, conn->login_acc.len,
-			   &rfl_tgt_keyset, 0, kvs,
+			   &rfl_reflect_keyset, 0, kvs,
 			   RFL_LOGIN_KVS, &n))
 		goto refuse;
 	if (first && rfl_login_first(conn, kvs, n, &st))

@@ -14,26 +14,6 @@
 #include "rfl_target.h"
 #include "rfl_tgt.h"
 
-static const struct rfl_key rfl_tgt_vendor_keys[] = {
-	{
-		.name = RFL_REFLECT_KEY,
-		.id = RFL_KEY_VENDOR,
-		.neg = RFL_NEG_AND,
-		.vtype = RFL_VT_BOOL,
-		.flags = RFL_KF_FROM_I | RFL_KF_FROM_T | RFL_KF_LO |
-			 RFL_KF_IO | RFL_KF_IRR_DISC,
-		.max_len = 3,
-		.dflt = 0,
-		.dflt_str = "No",
-	},
-};
-
-/* The vendor keys this target understands in a login. */
-const struct rfl_keyset rfl_tgt_keyset = {
-	.vendor = rfl_tgt_vendor_keys,
-	.nvendor = ARRAY_SIZE(rfl_tgt_vendor_keys),
-};
-
 static const char * const rfl_own_yes[] = { "Yes" };
 static const char * const rfl_own_no[] = { "No" };
 
@@ -54,7 +34,7 @@ void rfl_login_reflect(struct rfl_conn *conn, const struct rfl_kv *kvs,
 	bool offer;
 
 	if (!kvs) {
-		conn->neg.ks = &rfl_tgt_keyset;
+		conn->neg.ks = &rfl_reflect_keyset;
 		conn->neg.vendor_own =
 			READ_ONCE(conn->tpg->attrib.reflection) ?
 			rfl_own_yes : rfl_own_no;
