@@ -83,6 +83,7 @@ struct rfl_ini_cfg {
 	char chap_password[RFL_INI_CHAP_LEN];
 	char chap_mutual_userid[RFL_INI_CHAP_LEN];
 	char chap_mutual_password[RFL_INI_CHAP_LEN];
+	bool chap_sha256;	/* offer CHAP_A=7,5; else 5 (MD5) only */
 	bool reflection;	/* offer RFL_REFLECT_KEY=Yes */
 };
 

@@ -346,6 +346,7 @@ RFL_INI_CFG_ATTR(nop_interval, 0, 0, 3600)
 RFL_INI_CFG_ATTR(nop_timeout, 0, 1, 3600)
 RFL_INI_CFG_ATTR(replacement_timeout, 0, 0, 86400)
 RFL_INI_CFG_ATTR(reflection, 1, 0, 0)
+RFL_INI_CFG_ATTR(chap_sha256, 1, 0, 0)
 RFL_INI_STR_ATTR(chap_userid, false)
 RFL_INI_STR_ATTR(chap_password, true)
 RFL_INI_STR_ATTR(chap_mutual_userid, false)
@@ -496,6 +497,7 @@ CONFIGFS_ATTR(rfl_ini_tgt_, chap_userid);
 CONFIGFS_ATTR(rfl_ini_tgt_, chap_password);
 CONFIGFS_ATTR(rfl_ini_tgt_, chap_mutual_userid);
 CONFIGFS_ATTR(rfl_ini_tgt_, chap_mutual_password);
+CONFIGFS_ATTR(rfl_ini_tgt_, chap_sha256);
 CONFIGFS_ATTR(rfl_ini_tgt_, enable);
 CONFIGFS_ATTR_RO(rfl_ini_tgt_, state);
 CONFIGFS_ATTR_RO(rfl_ini_tgt_, last_error);
@@ -523,6 +525,7 @@ static struct configfs_attribute *rfl_ini_tgt_attrs[] = {
 	&rfl_ini_tgt_attr_chap_password,
 	&rfl_ini_tgt_attr_chap_mutual_userid,
 	&rfl_ini_tgt_attr_chap_mutual_password,
+	&rfl_ini_tgt_attr_chap_sha256,
 	&rfl_ini_tgt_attr_enable,
 	&rfl_ini_tgt_attr_state,
 	&rfl_ini_tgt_attr_last_error,
@@ -571,6 +574,7 @@ void rfl_ini_cfg_defaults(struct rfl_ini_tgt *tgt)
 	c->nop_interval = 5;
 	c->nop_timeout = 5;
 	c->replacement_timeout = 120;
+	c->chap_sha256 = true;
 	c->reflection = true;
 	/* ISID type "random" (RFC 7143 section 11.12.5), kept for life. */
 	get_random_bytes(tgt->isid, sizeof(tgt->isid));

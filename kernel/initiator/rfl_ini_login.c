@@ -423,7 +423,8 @@ static int rfl_ini_chap(struct rfl_ini_login *l)
 	int ret;
 
 	rfl_tb_init(&tb, l->tx_text, RFL_INI_LOGIN_BUF);
-	rfl_tb_add(&tb, "CHAP_A", "7,5");
+	/* tgt takes 7 for SHA-1: chap_sha256 0 offers MD5 alone. */
+	rfl_tb_add(&tb, "CHAP_A", c->chap_sha256 ? "7,5" : "5");
 	ret = rfl_ini_login_pdu(l, ISCSI_SECURITY_NEGOTIATION_STAGE, 0, false,
 				tb.len);
 	if (ret)
@@ -437,7 +438,8 @@ static int rfl_ini_chap(struct rfl_ini_login *l)
 		u64 n;
 
 		if (!rfl_num_decode(ka->value, ka->value_len, &n) &&
-		    n == rfl_ini_chap_algs[a].id)
+		    n == rfl_ini_chap_algs[a].id &&
+		    (c->chap_sha256 || n != 7))
 			break;
 	}
 	if (a == ARRAY_SIZE(rfl_ini_chap_algs) ||
