@@ -3,7 +3,8 @@
 #
 # The VM runner's own test: a failing script, a kernel oops, a kernel
 # warning and a hang must each fail the run with the console log shown; a
-# clean script must pass. Runs on the host; boots one VM per case.
+# guest left hanging by an oops is stopped without waiting for the timeout;
+# a clean script must pass. Runs on the host; boots one VM per case.
 # smoke
 
 . "$(dirname "$0")/../lib/vmlib.sh"
@@ -19,7 +20,7 @@ vm_resolve_kernel "$KERNEL" || t_bail "no kernel $KERNEL"
 MOD=$TOP/build/$REL/src/tools/testing/selftests/reflect/modules/rfl_oops_test.ko
 [ -f "$MOD" ] || t_bail "$MOD not built: make modules KVER=$REL"
 
-t_plan 5
+t_plan 6
 
 # case NAME EXPECTED_RC GREP... -- script body
 run_case() {
@@ -51,6 +52,10 @@ run_case_t "a script exiting 1 fails the run, console log shown" \
 run_case_t "an oops at module load fails a script that passed" \
 	oops 1 "insmod $MOD mode=oops; exit 0" 600 \
 	'the kernel reported:' 'Oops' 'console log' 'rfl_oops_test'
+
+run_case_t "a guest hung after an oops is stopped, not left to the timeout" \
+	oopshang 1 "insmod $MOD mode=oops; sleep 100000" 900 \
+	'the kernel oopsed; guest stopped' 'Oops' 'rfl_oops_test'
 
 run_case_t "a kernel WARNING fails a script that passed" \
 	warn 1 "insmod $MOD mode=warn && rmmod rfl_oops_test; exit 0" 600 \
