@@ -219,6 +219,7 @@ struct rfl_ini_sess {
 	bool dead;			/* no more I/O on this connection */
 	bool window_closed;		/* a command was refused for it */
 	bool stopping;			/* disable: no more recovery */
+	bool logging_out;		/* Logout sent: a close is expected */
 	struct list_head reflecting;	/* tasks whose pieces run */
 	struct list_head redrive;	/* tasks to re-send as proxy */
 	bool reflect;			/* RFL_REFLECT_KEY=Yes negotiated */

@@ -124,7 +124,15 @@ fail:
  * @sess: the session
  * @why: reason for the log, NULL for an orderly close
  *
- * Context: any; the teardown runs in err_work.
+ * err_work is queued under sess->lock by the caller that marks the
+ * session dead: any later caller finds it dead and may flush err_work
+ * at once, knowing the teardown is queued or done (rfl_ini_disable()
+ * frees the session after that flush). A close after our Logout Request
+ * is the orderly end of the session and is not logged.
+ *
+ * Context: any; the teardown runs in err_work. The caller keeps the
+ * session alive until this returns (err_work waits for io_work, the
+ * ping and the socket callbacks, the other callers).
  */
 void rfl_ini_conn_fail(struct rfl_ini_sess *sess, const char *why)
 {
@@ -134,15 +142,16 @@ void rfl_ini_conn_fail(struct rfl_ini_sess *sess, const char *why)
 	spin_lock_irqsave(&sess->lock, flags);
 	first = !sess->dead;
 	sess->dead = true;
+	if (first)
+		queue_work(rfl_ini_wq, &sess->err_work);
+	if (sess->logging_out)
+		why = NULL;
 	spin_unlock_irqrestore(&sess->lock, flags);
-	if (!first)
-		return;
-	if (why) {
+	if (first && why) {
 		pr_warn_ratelimited("%pISpc: connection failed: %s\n",
 				    &sess->peer, why);
 		atomic64_inc(&sess->tgt->stats.errors);
 	}
-	queue_work(rfl_ini_wq, &sess->err_work);
 }
 
 static void rfl_ini_start_io(struct rfl_ini_sess *sess);
@@ -453,14 +462,17 @@ static void rfl_ini_logout(struct rfl_ini_sess *sess)
 	unsigned long flags;
 	bool dead;
 
-	spin_lock_irqsave(&sess->lock, flags);
-	dead = sess->dead;
-	spin_unlock_irqrestore(&sess->lock, flags);
-	if (dead)
-		return;
 	txe = rfl_ini_ctl_alloc(ISCSI_OP_LOGOUT, 0, GFP_KERNEL);
 	if (!txe)
 		return;
+	spin_lock_irqsave(&sess->lock, flags);
+	dead = sess->dead;
+	sess->logging_out = true;
+	spin_unlock_irqrestore(&sess->lock, flags);
+	if (dead) {
+		rfl_ini_txe_free(txe);
+		return;
+	}
 	hdr = (struct iscsi_logout *)txe->hdr;
 	hdr->opcode |= ISCSI_OP_IMMEDIATE;
 	hdr->flags = ISCSI_FLAG_CMD_FINAL | ISCSI_LOGOUT_REASON_CLOSE_SESSION;
