@@ -9,7 +9,7 @@
 # heals); disabling while partitioned; teardown of a target whose host has
 # vanished. Every case ends with the data verified.
 # Expected behaviour of each case: Documentation/faults.rst.
-# timeout: 1800
+# timeout: 900
 
 . "$(dirname "$0")/../lib/vmlib.sh"
 

@@ -12,7 +12,7 @@
 #   - the manager's portal group disabled and re-enabled.
 # Every case ends with fio's verify of every block written.
 # Expected behaviour of each case: Documentation/faults.rst.
-# timeout: 1800
+# timeout: 900
 
 . "$(dirname "$0")/../lib/vmlib.sh"
 

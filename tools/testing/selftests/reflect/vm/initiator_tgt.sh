@@ -8,7 +8,7 @@
 # refused with the reason in last_error, header and data digests on and
 # off (checked in negotiated), a filesystem round trip and fio verify over
 # mixed block sizes, then disable, rmdir, unload.
-# timeout: 1200
+# timeout: 600
 
 . "$(dirname "$0")/../lib/vmlib.sh"
 

@@ -8,7 +8,7 @@
 # gives the same configfs state; a changed file applies only the
 # difference; bad files are refused before anything changes; partial
 # restores; status and stats as JSON.
-# timeout: 1800
+# timeout: 600
 
 . "$(dirname "$0")/../lib/vmlib.sh"
 

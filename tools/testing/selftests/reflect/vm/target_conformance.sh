@@ -9,7 +9,7 @@
 # per-target figures, the tests each one fails, and the iSCSI-level tests
 # iscsi_target_mod fails with reflect_target's result for each.
 # Runs about 4 minutes per target under TCG.
-# timeout: 2400
+# timeout: 1200
 # An argument selects tests (iscsi-test-cu -t syntax, e.g. 'ALL.iSCSI*').
 
 . "$(dirname "$0")/../lib/vmlib.sh"

@@ -1,0 +1,117 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# reflect_initiator against a raw-socket fake target (lib/fake_target.py)
+# that logs in properly and then misbehaves on the first SCSI command: a
+# Data-In larger than the command's buffer, a response for an unknown ITT,
+# a wrong header digest, a StatSN jump, a truncated PDU and close, a
+# reserved opcode. Each time the initiator logs one line naming the cause
+# and, except for the StatSN jump (logged, the session goes on), drops the
+# connection and reinstates the session; the target object is then
+# disabled and removed, and the module unloads at the end.
+
+. "$(dirname "$0")/../lib/vmlib.sh"
+
+PORT=3270
+FAKE=$RFL_REPO/tools/testing/selftests/reflect/lib/fake_target.py
+INI=/sys/kernel/config/reflect_initiator
+FAKE_PID=
+
+ini_load() {
+	modprobe libcrc32c && modprobe sd_mod || return 1
+	insmod "$RFL_MODDIR/kernel/proto/reflect_proto.ko" || return 1
+	insmod "$RFL_MODDIR/kernel/initiator/reflect_initiator.ko" || return 1
+	test -d "$INI/targets"
+}
+
+stat_of() {
+	sed -n "s/^$2 //p" "$INI/targets/$1/stats"
+}
+
+fake_listening() {
+	grep -q "listening on" "/tmp/fake-$1.log"
+}
+
+# new_log: the kernel log since the scenario started.
+new_log() {
+	dmesg | tail -n +"$((DMESG_BASE + 1))"
+}
+
+fake_misbehaved() {
+	grep -q "misbehaving: $1" "/tmp/fake-$1.log"
+}
+
+logged_in_again() {
+	[ "$(cat "$INI/targets/$1/state")" = logged-in ] &&
+		[ "$(stat_of "$1" reconnects)" -ge 1 ]
+}
+
+# scenario NAME DIGEST DROPS PATTERN: the fake target misbehaves as NAME;
+# dmesg shows PATTERN exactly once; with DROPS 1 the connection was
+# dropped and the session came back; then disable and rmdir.
+scenario() {
+	local name=$1 digest=$2 drops=$3 pattern=$4 t=$INI/targets/$1 n
+	DMESG_BASE=$(dmesg | wc -l)
+	python3 "$FAKE" $PORT "$name" >"/tmp/fake-$name.log" 2>&1 &
+	FAKE_PID=$!
+	wait_for 60 fake_listening "$name" ||
+		{ cat "/tmp/fake-$name.log"; return 1; }
+	mkdir "$t" || return 1
+	echo iqn.2026-11.org.reflect.test:fake >"$t/target_iqn" &&
+		echo 127.0.0.1:$PORT >"$t/portal" &&
+		echo 5 >"$t/replacement_timeout" &&
+		echo 0 >"$t/reflection" &&
+		echo "$digest" >"$t/header_digest" || return 1
+	timeout 300 sh -c "echo 1 >$t/enable" ||
+		{ echo "enable failed"; cat "$t/last_error"; return 1; }
+	grep -qx "HeaderDigest=$digest" "$t/negotiated" ||
+		{ cat "$t/negotiated"; return 1; }
+	wait_for 120 fake_misbehaved "$name" ||
+		{ echo "no SCSI command reached the fake target"; cat "/tmp/fake-$name.log"; return 1; }
+	wait_for 120 eval "new_log | grep -q \"reflect_initiator: .*$pattern\"" ||
+		{ echo "no log line: $pattern"; new_log | tail -n 20; return 1; }
+	if [ "$drops" = 1 ]; then
+		wait_for 120 logged_in_again "$name" ||
+			{ echo "session not reinstated: $(cat "$t/state")"; cat "$t/stats"; return 1; }
+	fi
+	# Give the scan time to settle, then count the lines.
+	sleep 2
+	n=$(new_log | grep -c "reflect_initiator: .*$pattern")
+	log "$name: $n line(s): $(new_log | grep "reflect_initiator: .*$pattern" | head -n 1)"
+	[ "$n" -eq 1 ] || { new_log | grep reflect_initiator; return 1; }
+	log "$name: state $(cat "$t/state"), $(tr '\n' ' ' <"$t/stats")"
+	timeout 300 sh -c "echo 0 >$t/enable" || { echo "disable failed"; return 1; }
+	[ "$(cat "$t/state")" = disabled ] || return 1
+	rmdir "$t" || return 1
+	kill "$FAKE_PID"
+	wait "$FAKE_PID" 2>/dev/null
+	FAKE_PID=
+	sed 's/^/fake: /' "/tmp/fake-$name.log"
+	return 0
+}
+
+fake_cleanup() {
+	[ -n "$FAKE_PID" ] && kill "$FAKE_PID" 2>/dev/null
+	FAKE_PID=
+	rmdir "$INI"/targets/* 2>/dev/null
+	return 0
+}
+
+t_plan 8
+t_run "reflect_proto and reflect_initiator load" ini_load || t_bail "no module"
+echo iqn.2026-11.org.reflect.test:fake-host >"$INI/initiator_name"
+t_run "Data-In beyond the command's buffer: dropped, reinstated" \
+	scenario dataover None 1 "Data-In outside the buffer" || fake_cleanup
+t_run "SCSI Response for an unknown ITT: dropped, reinstated" \
+	scenario unknownitt None 1 "SCSI Response for unknown ITT" || fake_cleanup
+t_run "wrong header digest: dropped, reinstated" \
+	scenario hdigest CRC32C 1 "header digest error" || fake_cleanup
+t_run "StatSN jump: logged, the session goes on" \
+	scenario statsn None 0 "StatSN [0-9]*, expected" || fake_cleanup
+t_run "truncated PDU and close: dropped, reinstated" \
+	scenario truncated None 1 "connection failed" || fake_cleanup
+t_run "reserved opcode: dropped, reinstated" \
+	scenario opcode None 1 "malformed .* PDU: reserved opcode" || fake_cleanup
+t_run "rmmod reflect_initiator and reflect_proto" \
+	eval 'rmmod reflect_initiator && rmmod reflect_proto'
+t_done
