@@ -229,7 +229,17 @@ static int rfl_ini_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *sc)
 	}
 	spin_lock_irqsave(&sess->lock, flags);
 	if (sess->dead) {
+		bool stopping = sess->stopping;
+
 		spin_unlock_irqrestore(&sess->lock, flags);
+		/*
+		 * Connection lost, recovery about to block the targets: the
+		 * command waits with the others for the new connection (or
+		 * fails with them after replacement_timeout). Only a target
+		 * being disabled fails it now.
+		 */
+		if (!stopping)
+			return SCSI_MLQUEUE_TARGET_BUSY;
 		set_host_byte(sc, DID_TRANSPORT_FAILFAST);
 		scsi_done(sc);
 		return 0;
