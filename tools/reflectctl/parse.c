@@ -47,7 +47,8 @@ static const char *const itarget_keys[] = {
 	"initial_r2t", "max_outstanding_r2t", "queue_depth", "nop_interval",
 	"nop_timeout", "replacement_timeout", "reflection", "chap_userid",
 	"chap_password",
-	"chap_mutual_userid", "chap_mutual_password", "enable", NULL
+	"chap_mutual_userid", "chap_mutual_password", "chap_sha256", "enable",
+	NULL
 };
 
 static const char *const backstore_keys[] = {

@@ -60,6 +60,7 @@ static const char *base =
 	"\t\theader_digest CRC32C\n"
 	"\t\tchap_userid alice\n"
 	"\t\tchap_password \"secret #1\"\n"
+	"\t\tchap_sha256 1\n"
 	"\t\tenable 1\n"
 	"\t}\n"
 	"}\n";
@@ -205,7 +206,7 @@ static void test_unclosed(void)
 	int line = refused_line(t, msg, sizeof(msg));
 
 	printf("# line %d %s\n", line, msg);
-	ok(line == 44 && strstr(msg, "not closed"), "unclosed block: its line");
+	ok(line == 45 && strstr(msg, "not closed"), "unclosed block: its line");
 	free(t);
 	t = xasprintf("%s\n", base);
 	ok(refused_line(t, msg, sizeof(msg)) == 0, "trailing blank line is fine");
