@@ -10,6 +10,9 @@
 #   make fuzz                 every libFuzzer harness for FUZZ_SECONDS each
 #   make checkpatch           checkpatch.pl --strict over the kernel sources
 #   make debug-kernel         build the cached debug kernel (slow)
+#   make check-debug          the VM suite on the debug kernel; writes
+#                             selftests/reflect/debug-kernel-last-run.txt
+#   make soak [SOAK_MIN=30]   verified I/O with random faults (one VM)
 #   make install              modules (updates/), depmod, reflectctl, unit,
 #                             man pages, modprobe/modules-load snippets;
 #                             DESTDIR honoured
@@ -28,7 +31,7 @@ BUILD := $(TOP)/build/$(KVER)
 FUZZ_SECONDS ?= 60
 
 .PHONY: all modules tools unit fuzz check checkpatch clean debug-kernel help \
-	install install-dkms demo
+	install install-dkms demo check-debug soak
 
 all: modules tools
 
@@ -66,6 +69,13 @@ check:
 
 demo:
 	$(TOP)/scripts/demo
+
+check-debug:
+	$(TOP)/scripts/check-debug
+
+SOAK_MIN ?= 30
+soak:
+	$(TOP)/scripts/soak -m $(SOAK_MIN)
 
 checkpatch:
 	$(TOP)/scripts/checkpatch
@@ -128,4 +138,4 @@ clean:
 	-$(MAKE) -C $(TOP)/tools/reflectctl clean
 
 help:
-	@sed -n '3,15p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,21p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'
