@@ -54,6 +54,7 @@
 #define RFL_INI_LOGIN_TMO	15	/* seconds per login PDU exchange */
 #define RFL_INI_LOGOUT_TMO	10	/* seconds to wait for a Logout */
 #define RFL_INI_TMF_TMO		10	/* seconds to wait for a TMF */
+#define RFL_INI_MAX_PORTALS	4	/* portals of one target object */
 
 /*
  * Initiator Task Tags: a command's is its blk-mq tag (below can_queue);
@@ -67,6 +68,9 @@
 struct rfl_ini_cfg {
 	char target_iqn[RFL_NAME_MAX + 1];
 	struct sockaddr_storage portal;	/* ss_family 0: not set */
+	/* Further portals, tried after portal in this order. */
+	struct sockaddr_storage extra_portals[RFL_INI_MAX_PORTALS - 1];
+	u8 nextra;
 	bool header_digest;
 	bool data_digest;
 	bool immediate_data;
@@ -197,7 +201,9 @@ struct rfl_ini_sess {
 	struct Scsi_Host *shost;
 	struct net *net;		/* namespace of the enabling process */
 	struct socket *sock;
-	struct sockaddr_storage peer;
+	struct sockaddr_storage peer;	/* portal in use; under lock */
+	unsigned int portal_idx;	/* its index in the cfg's list */
+	bool discovery;			/* SessionType=Discovery */
 	struct rfl_params params;	/* negotiated */
 	u16 tsih;
 	u16 can_queue;
@@ -291,6 +297,10 @@ void rfl_ini_cfg_defaults(struct rfl_ini_tgt *tgt);
 bool rfl_ini_cfg_find(const char *iqn, struct rfl_ini_cfg *cfg);
 
 /* rfl_ini_conn.c */
+unsigned int rfl_ini_nportals(const struct rfl_ini_cfg *cfg);
+const struct sockaddr_storage *rfl_ini_portal(const struct rfl_ini_cfg *cfg,
+					      unsigned int i);
+int rfl_ini_connect_login(struct rfl_ini_sess *sess, unsigned int start);
 int rfl_ini_enable(struct rfl_ini_tgt *tgt);
 int rfl_ini_enable_net(struct rfl_ini_tgt *tgt, struct net *net);
 void rfl_ini_disable(struct rfl_ini_tgt *tgt);
@@ -301,9 +311,15 @@ void rfl_ini_set_error(struct rfl_ini_tgt *tgt, const char *fmt, ...)
 
 /* rfl_ini_login.c */
 int rfl_ini_login(struct rfl_ini_sess *sess);
+int rfl_ini_send_all(struct socket *sock, const void *buf, u32 len);
+int rfl_ini_recv_all(struct socket *sock, void *buf, u32 len);
 void rfl_ini_chap_prepare(void);
 const char *rfl_ini_login_class(u8 cls);
 const char *rfl_ini_login_detail(u8 cls, u8 detail);
+
+/* rfl_ini_discovery.c */
+int rfl_ini_discover(struct rfl_ini_tgt *tgt, struct net *net, char *out,
+		     size_t cap);
 
 /* rfl_ini_rx.c */
 int rfl_ini_rx_work(struct rfl_ini_sess *sess, int *budget);

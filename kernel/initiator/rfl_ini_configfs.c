@@ -7,6 +7,9 @@
  *   targets/<name>/           one object per target: what to log into,
  *                             the values to offer, enable, and read-only
  *                             state, negotiated values and statistics
+ *   discovery/<name>/         one object per discovery portal: a
+ *                             SendTargets discovery on demand and the
+ *                             targets it found
  *
  * The root is named after the module, as LIO's fabrics are named after
  * theirs, so that a module and its configuration are found by one name.
@@ -18,6 +21,7 @@
 #include <linux/ctype.h>
 #include <linux/inet.h>
 #include <linux/module.h>
+#include <linux/nsproxy.h>
 #include <linux/random.h>
 #include <linux/slab.h>
 
@@ -657,6 +661,122 @@ static const struct config_item_type rfl_ini_targets_type = {
 	.ct_owner = THIS_MODULE,
 };
 
+/* --------------------------------------------------- discovery objects */
+
+/*
+ * A discovery object: its group is that of the embedded target object,
+ * so that portal, last_error and the CHAP attributes are the target
+ * object's own.
+ */
+struct rfl_ini_disc {
+	struct rfl_ini_tgt tgt;
+	char *targets;		/* under tgt.mutex; NULL: no result */
+};
+
+static struct rfl_ini_disc *to_disc(struct config_item *item)
+{
+	return container_of(to_tgt(item), struct rfl_ini_disc, tgt);
+}
+
+static ssize_t rfl_ini_disc_discover_store(struct config_item *item,
+					   const char *page, size_t count)
+{
+	struct rfl_ini_disc *disc = to_disc(item);
+	struct rfl_ini_tgt *tgt = &disc->tgt;
+	char *buf;
+	bool on;
+	int ret;
+
+	if (kstrtobool(page, &on) || !on)
+		return -EINVAL;
+	buf = kzalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	mutex_lock(&tgt->mutex);
+	spin_lock(&tgt->err_lock);
+	tgt->last_error[0] = '\0';
+	spin_unlock(&tgt->err_lock);
+	kfree(disc->targets);
+	disc->targets = NULL;
+	ret = rfl_ini_discover(tgt, current->nsproxy->net_ns, buf, PAGE_SIZE);
+	if (!ret) {
+		disc->targets = buf;
+		buf = NULL;
+	}
+	mutex_unlock(&tgt->mutex);
+	kfree(buf);
+	return ret ? ret : count;
+}
+
+static ssize_t rfl_ini_disc_targets_show(struct config_item *item,
+					 char *page)
+{
+	struct rfl_ini_disc *disc = to_disc(item);
+	ssize_t ret;
+
+	mutex_lock(&disc->tgt.mutex);
+	ret = sysfs_emit(page, "%s", disc->targets ? disc->targets : "");
+	mutex_unlock(&disc->tgt.mutex);
+	return ret;
+}
+
+CONFIGFS_ATTR_WO(rfl_ini_disc_, discover);
+CONFIGFS_ATTR_RO(rfl_ini_disc_, targets);
+
+static struct configfs_attribute *rfl_ini_disc_attrs[] = {
+	&rfl_ini_tgt_attr_portal,
+	&rfl_ini_tgt_attr_chap_userid,
+	&rfl_ini_tgt_attr_chap_password,
+	&rfl_ini_tgt_attr_chap_mutual_userid,
+	&rfl_ini_tgt_attr_chap_mutual_password,
+	&rfl_ini_tgt_attr_chap_sha256,
+	&rfl_ini_tgt_attr_max_recv_dlength,
+	&rfl_ini_disc_attr_discover,
+	&rfl_ini_disc_attr_targets,
+	&rfl_ini_tgt_attr_last_error,
+	NULL,
+};
+
+static void rfl_ini_disc_release(struct config_item *item)
+{
+	struct rfl_ini_disc *disc = to_disc(item);
+
+	kfree(disc->targets);
+	kfree(disc);
+}
+
+static struct configfs_item_operations rfl_ini_disc_ops = {
+	.release = rfl_ini_disc_release,
+};
+
+static const struct config_item_type rfl_ini_disc_type = {
+	.ct_item_ops = &rfl_ini_disc_ops,
+	.ct_attrs = rfl_ini_disc_attrs,
+	.ct_owner = THIS_MODULE,
+};
+
+static struct config_group *rfl_ini_discovery_make(struct config_group *group,
+						   const char *name)
+{
+	struct rfl_ini_disc *disc = kzalloc(sizeof(*disc), GFP_KERNEL);
+
+	if (!disc)
+		return ERR_PTR(-ENOMEM);
+	rfl_ini_cfg_defaults(&disc->tgt);
+	config_group_init_type_name(&disc->tgt.group, name,
+				    &rfl_ini_disc_type);
+	return &disc->tgt.group;
+}
+
+static struct configfs_group_operations rfl_ini_discovery_ops = {
+	.make_group = rfl_ini_discovery_make,
+};
+
+static const struct config_item_type rfl_ini_discovery_type = {
+	.ct_group_ops = &rfl_ini_discovery_ops,
+	.ct_owner = THIS_MODULE,
+};
+
 static const struct config_item_type rfl_ini_root_type = {
 	.ct_attrs = rfl_ini_root_attrs,
 	.ct_owner = THIS_MODULE,
@@ -672,6 +792,7 @@ static struct configfs_subsystem rfl_ini_subsys = {
 };
 
 static struct config_group rfl_ini_targets_group;
+static struct config_group rfl_ini_discovery_group;
 
 int rfl_ini_configfs_init(void)
 {
@@ -682,6 +803,10 @@ int rfl_ini_configfs_init(void)
 	config_group_init_type_name(&rfl_ini_targets_group, "targets",
 				    &rfl_ini_targets_type);
 	configfs_add_default_group(&rfl_ini_targets_group,
+				   &rfl_ini_subsys.su_group);
+	config_group_init_type_name(&rfl_ini_discovery_group, "discovery",
+				    &rfl_ini_discovery_type);
+	configfs_add_default_group(&rfl_ini_discovery_group,
 				   &rfl_ini_subsys.su_group);
 	ret = configfs_register_subsystem(&rfl_ini_subsys);
 	if (ret)

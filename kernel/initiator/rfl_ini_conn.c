@@ -155,7 +155,6 @@ void rfl_ini_conn_fail(struct rfl_ini_sess *sess, const char *why)
 }
 
 static void rfl_ini_start_io(struct rfl_ini_sess *sess);
-static int rfl_ini_connect(struct rfl_ini_sess *sess);
 
 static void rfl_ini_err_work(struct work_struct *work)
 {
@@ -238,9 +237,8 @@ static void rfl_ini_recovery_work(struct work_struct *work)
 		sess->sock = NULL;
 	}
 	sess->tsih = 0;		/* same ISID, new session: reinstatement */
-	ret = rfl_ini_connect(sess);
-	if (!ret)
-		ret = rfl_ini_login(sess);
+	/* The portal lost first, then the others in turn. */
+	ret = rfl_ini_connect_login(sess, sess->portal_idx);
 	spin_lock_irqsave(&sess->lock, flags);
 	stopping = sess->stopping;
 	if (!ret && !stopping) {
@@ -267,8 +265,9 @@ static void rfl_ini_recovery_work(struct work_struct *work)
 	rfl_ini_start_io(sess);
 	atomic64_inc(&tgt->stats.reconnects);
 	WRITE_ONCE(tgt->state, RFL_INI_LOGGED_IN);
-	pr_info("%s: session to %s reinstated\n",
-		config_item_name(&tgt->group.cg_item), sess->cfg.target_iqn);
+	pr_info("%s: session to %s reinstated at %pISpc\n",
+		config_item_name(&tgt->group.cg_item), sess->cfg.target_iqn,
+		&sess->peer);
 	/* From blocked, or from offline after the timeout. */
 	sess->blocked = false;
 	scsi_target_unblock(&sess->shost->shost_gendev, SDEV_RUNNING);
@@ -315,10 +314,35 @@ static void rfl_ini_nop_work(struct work_struct *work)
 	queue_delayed_work(rfl_ini_wq, &sess->nop_work, interval * HZ);
 }
 
-static int rfl_ini_connect(struct rfl_ini_sess *sess)
+/**
+ * rfl_ini_nportals() - how many portals a target object lists.
+ * @cfg: its values
+ *
+ * Return: 0 when none is set.
+ */
+unsigned int rfl_ini_nportals(const struct rfl_ini_cfg *cfg)
+{
+	return cfg->portal.ss_family ? 1 + cfg->nextra : 0;
+}
+
+/**
+ * rfl_ini_portal() - one portal of a target object.
+ * @cfg: its values
+ * @i: below rfl_ini_nportals()
+ *
+ * Return: the portal, in the order written.
+ */
+const struct sockaddr_storage *rfl_ini_portal(const struct rfl_ini_cfg *cfg,
+					      unsigned int i)
+{
+	return i ? &cfg->extra_portals[i - 1] : &cfg->portal;
+}
+
+static int rfl_ini_connect(struct rfl_ini_sess *sess,
+			   const struct sockaddr_storage *ss)
 {
 	struct rfl_ini_tgt *tgt = sess->tgt;
-	struct sockaddr_storage *ss = &sess->cfg.portal;
+	unsigned long flags;
 	int ret;
 
 	ret = sock_create_kern(sess->net, ss->ss_family, SOCK_STREAM,
@@ -331,7 +355,9 @@ static int rfl_ini_connect(struct rfl_ini_sess *sess)
 	WRITE_ONCE(sess->sock->sk->sk_rcvtimeo, RFL_INI_LOGIN_TMO * HZ);
 	WRITE_ONCE(sess->sock->sk->sk_sndtimeo, RFL_INI_LOGIN_TMO * HZ);
 	tcp_sock_set_nodelay(sess->sock->sk);
+	spin_lock_irqsave(&sess->lock, flags);
 	sess->peer = *ss;
+	spin_unlock_irqrestore(&sess->lock, flags);
 	ret = kernel_connect(sess->sock, (struct sockaddr *)ss,
 			     ss->ss_family == AF_INET6 ?
 			     sizeof(struct sockaddr_in6) :
@@ -348,6 +374,41 @@ static int rfl_ini_connect(struct rfl_ini_sess *sess)
 		return ret;
 	}
 	return 0;
+}
+
+/**
+ * rfl_ini_connect_login() - connect and log in, trying each portal once
+ * @sess: the session, without a socket
+ * @start: index of the portal to try first; the others follow in order,
+ *         cycling
+ *
+ * A pool session tries its one portal (the pool walks its own list).
+ * On success sess->portal_idx and sess->peer name the portal in use.
+ *
+ * Return: 0 with a logged-in, still blocking socket; else the error of
+ * the last portal tried, its reason in last_error, and no socket.
+ */
+int rfl_ini_connect_login(struct rfl_ini_sess *sess, unsigned int start)
+{
+	unsigned int n = sess->pooled ? 1 : rfl_ini_nportals(&sess->cfg);
+	unsigned int k, i;
+	int ret = -EINVAL;
+
+	for (k = 0; k < n; k++) {
+		i = (start + k) % n;
+		ret = rfl_ini_connect(sess, rfl_ini_portal(&sess->cfg, i));
+		if (!ret)
+			ret = rfl_ini_login(sess);
+		if (!ret) {
+			sess->portal_idx = i;
+			return 0;
+		}
+		if (sess->sock) {
+			sock_release(sess->sock);
+			sess->sock = NULL;
+		}
+	}
+	return ret;
 }
 
 /* Login done: from now on the socket is driven by io_work. */
@@ -430,9 +491,7 @@ int rfl_ini_enable_net(struct rfl_ini_tgt *tgt, struct net *net)
 	tgt->last_error[0] = '\0';
 	spin_unlock(&tgt->err_lock);
 
-	ret = rfl_ini_connect(sess);
-	if (!ret)
-		ret = rfl_ini_login(sess);
+	ret = rfl_ini_connect_login(sess, 0);
 	if (ret)
 		goto fail;
 	rfl_ini_start_io(sess);

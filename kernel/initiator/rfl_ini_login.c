@@ -109,7 +109,7 @@ const char *rfl_ini_login_detail(u8 cls, u8 detail)
 	return "";
 }
 
-static int rfl_ini_send_all(struct socket *sock, const void *buf, u32 len)
+int rfl_ini_send_all(struct socket *sock, const void *buf, u32 len)
 {
 	struct msghdr msg = { .msg_flags = MSG_NOSIGNAL };
 	struct kvec iov = { .iov_base = (void *)buf, .iov_len = len };
@@ -120,7 +120,7 @@ static int rfl_ini_send_all(struct socket *sock, const void *buf, u32 len)
 	return ret == len ? 0 : -EIO;
 }
 
-static int rfl_ini_recv_all(struct socket *sock, void *buf, u32 len)
+int rfl_ini_recv_all(struct socket *sock, void *buf, u32 len)
 {
 	struct msghdr msg = { .msg_flags = MSG_WAITALL };
 	struct kvec iov = { .iov_base = buf, .iov_len = len };
@@ -195,6 +195,8 @@ static int rfl_ini_login_pdu(struct rfl_ini_login *l, u8 csg, u8 nsg,
 		if (rsp->status_class) {
 			rfl_ini_set_error(tgt,
 					  "login refused by %s: %s: %s (class 0x%02x detail 0x%02x)",
+					  sess->discovery ?
+					  "the discovery portal" :
 					  sess->cfg.target_iqn,
 					  rfl_ini_login_class(rsp->status_class),
 					  rfl_ini_login_detail(rsp->status_class,
@@ -269,6 +271,17 @@ static void rfl_ini_offers(struct rfl_ini_login *l)
 	l->offer[RFL_KEY_DEFAULT_TIME2WAIT] = "2";
 	l->offer[RFL_KEY_DEFAULT_TIME2RETAIN] = "0";
 	l->offer[RFL_KEY_ERROR_RECOVERY_LEVEL] = "0";
+	if (!l->sess->discovery)
+		return;
+	/* Irrelevant in a discovery session (RFC 7143 section 13). */
+	l->offer[RFL_KEY_MAX_BURST_LENGTH] = NULL;
+	l->offer[RFL_KEY_FIRST_BURST_LENGTH] = NULL;
+	l->offer[RFL_KEY_IMMEDIATE_DATA] = NULL;
+	l->offer[RFL_KEY_INITIAL_R2T] = NULL;
+	l->offer[RFL_KEY_MAX_OUTSTANDING_R2T] = NULL;
+	l->offer[RFL_KEY_MAX_CONNECTIONS] = NULL;
+	l->offer[RFL_KEY_DATA_PDU_IN_ORDER] = NULL;
+	l->offer[RFL_KEY_DATA_SEQUENCE_IN_ORDER] = NULL;
 }
 
 /*
@@ -519,8 +532,9 @@ static int rfl_ini_security(struct rfl_ini_login *l)
 	rfl_tb_init(&tb, l->tx_text, RFL_INI_LOGIN_BUF);
 	rfl_tb_add(&tb, "InitiatorName",
 		   rfl_ini_initiator_name(name, sizeof(name)));
-	rfl_tb_add(&tb, "SessionType", "Normal");
-	rfl_tb_add(&tb, "TargetName", sess->cfg.target_iqn);
+	rfl_tb_add(&tb, "SessionType", sess->discovery ? "Discovery" : "Normal");
+	if (!sess->discovery)
+		rfl_tb_add(&tb, "TargetName", sess->cfg.target_iqn);
 	rfl_tb_add(&tb, "AuthMethod", chap ? "CHAP" : "None");
 	if (tb.err)
 		return -EINVAL;
