@@ -173,22 +173,27 @@ struct rfl_conn *rfl_conn_create(struct rfl_np *np, struct socket *sock)
  * @conn: the connection
  * @why: reason for the log, NULL for an orderly close
  *
- * Context: any; the teardown itself runs on rfl_release_wq.
+ * Context: any; the teardown itself runs on rfl_release_wq. The caller
+ * keeps @conn alive: release_work first waits for the socket callbacks,
+ * io_work, the timers and tpg->conn_lock holders.
  */
 void rfl_conn_fail(struct rfl_conn *conn, const char *why)
 {
 	bool first;
 
+	/*
+	 * Queued in the section that marks the connection dead: whoever
+	 * finds it dead knows its release is already queued.
+	 */
 	spin_lock_bh(&conn->txq_lock);
 	first = !conn->dead;
 	conn->dead = true;
+	if (first)
+		queue_work(rfl_release_wq, &conn->release_work);
 	spin_unlock_bh(&conn->txq_lock);
-	if (!first)
-		return;
-	if (why)
+	if (first && why)
 		pr_info_ratelimited("connection from %pISpc closed: %s\n",
 				    &conn->peer, why);
-	queue_work(rfl_release_wq, &conn->release_work);
 }
 
 static void rfl_conn_free(struct kref *kref)
