@@ -48,6 +48,7 @@
 #define RFL_IO_BUDGET		(256 * 1024)	/* bytes per io_work pass */
 #define RFL_MAX_XFER		(16U << 20)	/* largest EDTL accepted */
 #define RFL_ASYNC_LOGOUT_SECS	10	/* logout bound when a tpg is disabled */
+#define RFL_LOGOUT_RSP_SECS	5	/* bound on sending a Logout Response */
 
 /* tpgt_N/attrib */
 struct rfl_tpg_attrib {
@@ -146,7 +147,7 @@ struct rfl_nacl {
 enum rfl_conn_state {
 	RFL_CONN_LOGIN,		/* login phase */
 	RFL_CONN_FFP,		/* full feature phase */
-	RFL_CONN_LOGOUT,	/* Logout Response queued: close once sent */
+	RFL_CONN_LOGOUT,	/* Logout or login refusal answered: close */
 };
 
 enum rfl_rx_state {
@@ -177,6 +178,11 @@ struct rfl_ctl {
 	u32 len;
 	bool stat;			/* takes a StatSN */
 	bool final;			/* close the connection after it */
+	/*
+	 * A Logout Response: not sent by io_work but by release_work once
+	 * the session is removed (its SPC-2 reservation released).
+	 */
+	bool logout;
 	bool login;			/* a login response: never digests */
 };
 
@@ -269,6 +275,7 @@ struct rfl_conn {
 	u32 tx_trail_len, tx_trail_off;
 	bool tx_busy;			/* a PDU is partly sent */
 	bool tx_close;			/* close after the PDU in flight */
+	bool tx_logout;			/* tx_hdr holds a held Logout Response */
 };
 
 /* Command flags, under conn->txq_lock. */
@@ -412,6 +419,7 @@ bool rfl_rx_cmdsn(struct rfl_conn *conn);
 /* rfl_tgt_tx.c */
 int rfl_tx_work(struct rfl_conn *conn, int *budget);
 void rfl_tx_flush_all(struct rfl_conn *conn);
+void rfl_tx_logout_rsp(struct rfl_conn *conn);
 u32 rfl_max_cmd_sn(struct rfl_conn *conn);
 
 /* rfl_tgt_reflect.c */

@@ -5,10 +5,16 @@
  *
  * Teardown order (release_work, on rfl_release_wq): the connection is
  * marked dead under txq_lock (nothing is queued for transmission after
- * that), the socket callbacks are restored and the socket shut down,
- * io_work is cancelled, LIO is told to stop the session, every command
- * still held is completed or released, LIO's outstanding commands are
- * waited for, and the session is removed.
+ * that), the socket callbacks are restored, io_work is cancelled and the
+ * socket shut down, LIO is told to stop the session, every command still
+ * held is completed or released, LIO's outstanding commands are waited
+ * for, and the session is removed.
+ *
+ * A Logout closes the session the same way, except that the Logout
+ * Response, held back by io_work, is sent once the session is removed
+ * and only then is the socket shut down: the initiator cannot see the
+ * logout complete while the session (its SPC-2 reservation, for one)
+ * still exists, as it does on iscsi_target_mod.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -223,11 +229,13 @@ static void rfl_conn_release_work(struct work_struct *work)
 	sk->sk_write_space = conn->old_write_space;
 	sk->sk_state_change = conn->old_state_change;
 	write_unlock_bh(&sk->sk_callback_lock);
-	kernel_sock_shutdown(conn->sock, SHUT_RDWR);
 	cancel_delayed_work_sync(&conn->login_timeout);
 	/* Before io_work: a ping queued late still finds io_work to kick. */
 	rfl_nopin_stop(conn);
 	cancel_work_sync(&conn->io_work);
+	/* A Logout Response held back by io_work: after the session. */
+	if (!conn->tx_logout)
+		kernel_sock_shutdown(conn->sock, SHUT_RDWR);
 
 	if (conn->se_sess)
 		target_stop_session(conn->se_sess);
@@ -237,6 +245,10 @@ static void rfl_conn_release_work(struct work_struct *work)
 		target_wait_for_sess_cmds(conn->se_sess);
 		target_remove_session(conn->se_sess);
 		conn->se_sess = NULL;
+	}
+	if (conn->tx_logout) {
+		rfl_tx_logout_rsp(conn);
+		kernel_sock_shutdown(conn->sock, SHUT_RDWR);
 	}
 	rfl_login_free(conn);
 	sock_release(conn->sock);

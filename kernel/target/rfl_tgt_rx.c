@@ -271,7 +271,7 @@ static int rfl_rx_logout(struct rfl_conn *conn)
 		rsp->response = ISCSI_LOGOUT_RECOVERY_UNSUPPORTED;
 	} else {
 		rsp->response = ISCSI_LOGOUT_SUCCESS;
-		ctl->final = true;
+		ctl->logout = true;
 		conn->state = RFL_CONN_LOGOUT;
 	}
 	rfl_queue_ctl(conn, ctl);

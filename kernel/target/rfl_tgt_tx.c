@@ -405,6 +405,17 @@ int rfl_tx_work(struct rfl_conn *conn, int *budget)
 			return progress;
 		if (!conn->tx_busy)
 			continue;
+		if (conn->tx_ctl && conn->tx_ctl->logout) {
+			/*
+			 * Built, nothing of it sent, everything before it
+			 * sent: rfl_conn_release_work() sends it once the
+			 * session is gone, so that the initiator never sees
+			 * the session outlive its logout.
+			 */
+			conn->tx_logout = true;
+			rfl_conn_fail(conn, NULL);
+			return 0;
+		}
 		if (conn->tx_hdr_off < conn->tx_hdr_len) {
 			ret = rfl_send_buf(conn, conn->tx_hdr + conn->tx_hdr_off,
 					   conn->tx_hdr_len - conn->tx_hdr_off,
@@ -441,6 +452,33 @@ int rfl_tx_work(struct rfl_conn *conn, int *budget)
 		progress = 1;
 	}
 	return progress;
+}
+
+/**
+ * rfl_tx_logout_rsp() - send the Logout Response rfl_tx_work() held back
+ * @conn: the connection, io_work stopped, its session removed
+ *
+ * Its header, StatSN and digest included, is still in tx_hdr. The socket
+ * may be full of earlier PDUs the initiator has yet to read: wait up to
+ * RFL_LOGOUT_RSP_SECS for room, then give up (the connection closes).
+ *
+ * Context: process context (release_work), sleeps.
+ */
+void rfl_tx_logout_rsp(struct rfl_conn *conn)
+{
+	struct kvec iov = {
+		.iov_base = conn->tx_hdr,
+		.iov_len = conn->tx_hdr_len,
+	};
+	struct msghdr msg = { .msg_flags = MSG_NOSIGNAL };
+	int ret;
+
+	conn->tx_logout = false;
+	sock_set_sndtimeo(conn->sock->sk, RFL_LOGOUT_RSP_SECS);
+	ret = kernel_sendmsg(conn->sock, &msg, &iov, 1, iov.iov_len);
+	if (ret != iov.iov_len)
+		pr_info_ratelimited("%pISpc: Logout Response not sent (%d)\n",
+				    &conn->peer, ret);
 }
 
 /* Teardown: drop the PDU in flight and every queued control PDU. */
