@@ -56,17 +56,11 @@ EOF
 		"$(grep -c ' fail$' "$OUT/$name.txt") failed"
 }
 
-# Regressions found at the end of session 2 and not yet fixed: an SPC-2
-# reservation outlives the session that took it by more than libiscsi's
-# 3 s after a Logout or a dropped connection (Documentation/target.rst,
-# "Conformance"). Listed so that every other test keeps guarding; remove
-# a name once it passes.
-KNOWN="Reserve6.Logout Reserve6.ITNexusLoss"
-
 # rerun_passes SUITE.TEST: the one test again against reflect_target.
 # Some tests depend on timing (Reserve6.ITNexusLoss gives the target 3 s
-# to notice a dropped connection): one failure of the whole run is
-# confirmed by a second, alone, before it counts as a regression.
+# to notice a dropped connection, on a loaded TCG host): one failure of
+# the whole run is confirmed by a second, alone, before it counts as a
+# regression. A test that fails both times fails the suite.
 rerun_passes() {
 	local dir ok=1
 	dir=$(mktemp -d)
@@ -97,10 +91,6 @@ compare() {
 				echo "# $t failed on reflect_target once and passed when run again alone"
 				continue
 			fi
-			case " $KNOWN " in *" $t "*)
-				echo "# KNOWN REGRESSION, not failing this run (to fix): $t"
-				continue ;;
-			esac
 			echo "# REGRESSION: $t passes on iscsi_target_mod, ${r:-missing} on reflect_target"
 			bad=1
 		fi
