@@ -10,7 +10,10 @@
 # bottleneck, as a manager serving many hosts would be. Prints the raw
 # figures of both hosts and their ratios (tools/demo/reflect_demo.sh does
 # the work).
+# BENCH_INBAND=0 leaves out the third configuration, the stock in-band
+# manager (open-iscsi + dm-stripe + LIO, see the demo's header).
 export RFL_DEMO_IO_MIB=${BENCH_MIB:-128}
+export RFL_DEMO_INBAND=${BENCH_INBAND:-1}
 export RFL_DEMO_SHAPE=${BENCH_SHAPE-40mbit}
 export RFL_DEMO_MIB=$((RFL_DEMO_IO_MIB / 2 + 32))
 exec "$RFL_REPO/tools/demo/reflect_demo.sh"

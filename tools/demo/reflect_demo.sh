@@ -17,6 +17,14 @@
 #
 # all joined by a bridge in namespace sw. The manager's interface counters
 # give the bytes that crossed the manager for each host.
+#
+# With RFL_DEMO_INBAND=1 (tools/bench/reflect_vs_proxy.sh sets it) a third
+# configuration runs last: the stock in-band way to build such a volume.
+# The initial namespace becomes an in-band manager: open-iscsi sessions to
+# the three disks, a dm-stripe device over them with the same layout, and
+# stock LIO (iscsi_target_mod, iblock) exporting it at 10.0.0.4:3262; the
+# reflecting host's initiator, with reflection off, reads and writes it as
+# a plain iSCSI disk, its link shaped like the manager's.
 
 set -u
 . "$RFL_REPO/tools/testing/selftests/reflect/lib/vmlib.sh"
@@ -31,6 +39,7 @@ IO_MIB=${RFL_DEMO_IO_MIB:-64}	# bytes written then read by each host
 CHUNK=128			# blocks per stripe chunk (64 KiB)
 SHAPE=${RFL_DEMO_SHAPE:-}	# e.g. 40mbit: the manager's link, each way
 LAT_S=${RFL_DEMO_LAT_S:-10}	# seconds of 4 KiB QD1 random reads
+INBAND=${RFL_DEMO_INBAND:-0}	# 1: also the stock in-band manager
 RCTL=$RFL_REPO/tools/reflectctl/out/reflectctl
 
 die() {
@@ -163,6 +172,74 @@ shost_disk() {
 	return 1
 }
 
+# ------------------------------------------------------------- in-band
+
+INBAND_IQN=iqn.2003-01.org.linux-iscsi.reflect:inband
+IT=$INI/targets/inband
+
+# Bytes through the in-band manager's (the initial namespace's) interface.
+root_bytes() {
+	local s=/sys/class/net/eth0/statistics
+	cat $s/rx_bytes $s/tx_bytes | awk '{ n += $1 } END { print n }'
+}
+
+# The in-band manager: open-iscsi to each disk's LUN 1, dm-stripe over
+# them (the layout of 'big'), LIO iblock exporting it at 10.0.0.4:3262.
+inband_manager() {
+	local x i=1 devs=() blocks dm
+	modprobe dm_mod && modprobe target_core_iblock || return 1
+	for x in a b c; do
+		iscsiadm -m discovery -t sendtargets -p "10.0.0.1$i:3260" >/dev/null &&
+			iscsiadm -m node -T "$DISK_IQN-$x" -p "10.0.0.1$i:3260" --login >/dev/null ||
+			return 1
+		wait_for 60 inband_disk "$DISK_IQN-$x" >/dev/null ||
+			{ echo "demo: no disk for $DISK_IQN-$x LUN 1" >&2; return 1; }
+		devs+=("/dev/$(inband_disk "$DISK_IQN-$x")")
+		i=$((i + 1))
+	done
+	blocks=$(cat "$VV/big/size")
+	# No udev in the guest: dmsetup makes the node itself.
+	dmsetup create --noudevsync inband \
+		--table "0 $blocks striped 3 $CHUNK ${devs[0]} 0 ${devs[1]} 0 ${devs[2]} 0" ||
+		{ echo "demo: dmsetup create failed" >&2; return 1; }
+	dm=/dev/$(dmsetup info -c --noheadings -o blkdevname inband)
+	[ -b "$dm" ] || { echo "demo: no block device for the dm table ($dm)" >&2; return 1; }
+	echo "    dm-stripe over ${devs[*]}: $dm, $blocks blocks, chunk $CHUNK"
+	mkdir -p "$LIO/core/iblock_0/inband" || return 1
+	echo "udev_path=$dm" >"$LIO/core/iblock_0/inband/control" &&
+		echo 1 >"$LIO/core/iblock_0/inband/enable" ||
+		{ echo "demo: LIO iblock backstore on $dm failed" >&2; return 1; }
+	lio_iscsi_target $INBAND_IQN 10.0.0.4:3262 "$LIO/core/iblock_0/inband" ||
+		{ echo "demo: LIO target at 10.0.0.4:3262 failed" >&2; return 1; }
+}
+
+# inband_disk IQN: the sd disk of LUN 1 of the open-iscsi session to IQN.
+inband_disk() {
+	iscsiadm -m session -P3 2>/dev/null | awk -v t="$1" '
+		/^Target: / { cur = $2 }
+		/ Channel [0-9]+ Id [0-9]+ Lun: / { lun1 = ($NF == "1") }
+		/Attached scsi disk/ && cur == t && lun1 { print $4; exit }' | grep .
+}
+
+# The reflecting host logs into the in-band manager as a plain initiator.
+inband_login() {
+	mkdir "$IT" && echo $INBAND_IQN >"$IT/target_iqn" &&
+		echo 10.0.0.4:3262 >"$IT/portal" && echo 0 >"$IT/reflection" || return 1
+	in_ns rhost sh -c "echo 1 >$IT/enable" || { cat "$IT/last_error"; return 1; }
+	wait_for 60 inband_host_disk >/dev/null
+}
+
+inband_host_disk() {
+	local h d
+	h=$(cat "$IT/host") && [ -n "$h" ] || return 1
+	for d in /sys/class/scsi_host/host"$h"/device/target*/*/block/*; do
+		[ -b "/dev/${d##*/}" ] || continue
+		echo "/dev/${d##*/}"
+		return 0
+	done
+	return 1
+}
+
 # ------------------------------------------------------------- workload
 
 now() { date +%s.%N; }
@@ -171,14 +248,14 @@ now() { date +%s.%N; }
 # MB/s each way and the bytes that crossed the manager meanwhile.
 declare -A RES
 run_io() {
-	local name=$1 dev=$2 b0 t0 t1 t2 b1
-	b0=$(mgr_bytes)
+	local name=$1 dev=$2 b0 t0 t1 t2 b1 bytes=${3:-mgr_bytes}
+	b0=$($bytes)
 	t0=$(now)
 	dd if=/tmp/pattern of="$dev" bs=1M count="$IO_MIB" oflag=direct conv=fsync 2>/dev/null || return 1
 	t1=$(now)
 	dd if="$dev" of=/tmp/back bs=1M count="$IO_MIB" iflag=direct 2>/dev/null || return 1
 	t2=$(now)
-	b1=$(mgr_bytes)
+	b1=$($bytes)
 	cmp -s /tmp/pattern /tmp/back || { echo "demo: $name read back different data" >&2; return 1; }
 	RES[$name.mgr]=$((b1 - b0))
 	RES[$name.wr]=$(echo "$IO_MIB $t0 $t1" | awk '{ printf "%.1f", $1 / ($3 - $2) }')
@@ -312,12 +389,31 @@ iscsiadm -m node --logoutall=all >/dev/null
 fs_roundtrip "$R1" || die "filesystem round trip on the reflecting host"
 echo "    mkfs.ext4, files written, checksums verified after remount, fsck clean"
 
+if [ "$INBAND" = 1 ]; then
+	step "stock in-band manager (initial namespace): open-iscsi to the disks, dm-stripe, LIO at 10.0.0.4:3262"
+	inband_manager || die "in-band manager"
+	inband_login || die "login to the in-band manager"
+	if [ -n "$SHAPE" ]; then
+		tc -n sw qdisc add dev p-root root tbf rate "$SHAPE" burst 64kb latency 500ms &&
+			tc qdisc add dev eth0 root tbf rate "$SHAPE" burst 64kb latency 500ms ||
+			die "tc"
+	fi
+	run_io inband "$(inband_host_disk)" root_bytes || die "in-band host I/O"
+fi
+
 step "result"
 printf '\n%-22s %16s %16s %12s %12s %12s\n' host "bytes via manager" "proxied bytes" "write MB/s" "read MB/s" "4k QD1 us"
 printf '%-22s %16s %16s %12s %12s %12s\n' "stock open-iscsi" "${RES[stock.mgr]}" "${RES[stock.px]}" "${RES[stock.wr]}" "${RES[stock.rd]}" "${RES[stock.lat]}"
 printf '%-22s %16s %16s %12s %12s %12s\n' "reflecting host" "${RES[reflect.mgr]}" "${RES[reflect.px]}" "${RES[reflect.wr]}" "${RES[reflect.rd]}" "${RES[reflect.lat]}"
+if [ "$INBAND" = 1 ]; then
+	printf '%-22s %16s %16s %12s %12s %12s\n' "in-band LIO+dm (stock)" "${RES[inband.mgr]}" "-" "${RES[inband.wr]}" "${RES[inband.rd]}" "${RES[inband.lat]}"
+fi
 ratio() { echo "$1 $2" | awk '{ if ($2 > 0) printf "%.3g", $1 / $2; else print "-" }'; }
 echo
+if [ "$INBAND" = 1 ]; then
+	echo "reflecting / in-band: bytes via manager $(ratio "${RES[reflect.mgr]}" "${RES[inband.mgr]}"), write $(ratio "${RES[reflect.wr]}" "${RES[inband.wr]}"), read $(ratio "${RES[reflect.rd]}" "${RES[inband.rd]}"), 4k latency $(ratio "${RES[reflect.lat]}" "${RES[inband.lat]}")"
+	echo "bytes via manager per byte moved: in-band $(ratio "${RES[inband.mgr]}" $((2 * IO_MIB * 1048576)))"
+fi
 echo "reflecting / stock: bytes via manager $(ratio "${RES[reflect.mgr]}" "${RES[stock.mgr]}"), write $(ratio "${RES[reflect.wr]}" "${RES[stock.wr]}"), read $(ratio "${RES[reflect.rd]}" "${RES[stock.rd]}"), 4k latency $(ratio "${RES[reflect.lat]}" "${RES[stock.lat]}")"
 echo "bytes via manager per byte moved: stock $(ratio "${RES[stock.mgr]}" $((2 * IO_MIB * 1048576))), reflecting $(ratio "${RES[reflect.mgr]}" $((2 * IO_MIB * 1048576)))"
 echo "data moved by each host: $((2 * IO_MIB)) MiB ($((2 * IO_MIB * 1048576)) bytes)"
