@@ -143,13 +143,15 @@ static ssize_t rfl_ini_tgt_target_iqn_store(struct config_item *item,
 static ssize_t rfl_ini_tgt_portal_show(struct config_item *item, char *page)
 {
 	struct rfl_ini_tgt *tgt = to_tgt(item);
-	ssize_t ret;
+	unsigned int i, n;
+	ssize_t ret = 0;
 
 	mutex_lock(&tgt->mutex);
-	if (tgt->cfg.portal.ss_family)
-		ret = sysfs_emit(page, "%pISpc\n", &tgt->cfg.portal);
-	else
-		ret = sysfs_emit(page, "\n");
+	n = rfl_ini_nportals(&tgt->cfg);
+	for (i = 0; i < n; i++)
+		ret += sysfs_emit_at(page, ret, "%s%pISpc", i ? " " : "",
+				     rfl_ini_portal(&tgt->cfg, i));
+	ret += sysfs_emit_at(page, ret, "\n");
 	mutex_unlock(&tgt->mutex);
 	return ret;
 }
@@ -190,26 +192,65 @@ static int rfl_ini_parse_portal(const char *s, struct sockaddr_storage *ss)
 	return inet_pton_with_scope(&init_net, AF_UNSPEC, addr, port, ss);
 }
 
+/* Longest portal: "[" INET6_ADDRSTRLEN "%scope]:65535" */
+#define RFL_INI_PORTAL_LEN	80
+
 static ssize_t rfl_ini_tgt_portal_store(struct config_item *item,
 					const char *page, size_t count)
 {
 	struct rfl_ini_tgt *tgt = to_tgt(item);
-	struct sockaddr_storage ss = {};
-	char buf[64];
+	struct sockaddr_storage ss[RFL_INI_MAX_PORTALS] = {};
+	char buf[RFL_INI_MAX_PORTALS * (RFL_INI_PORTAL_LEN + 1)];
+	char *p = buf, *tok;
+	unsigned int n = 0;
 	int ret;
 
+	/* One portal or a list separated by spaces, tried in order. */
 	ret = rfl_ini_copy_str(buf, sizeof(buf), page, count);
 	if (ret)
 		return ret;
-	ret = rfl_ini_parse_portal(buf, &ss);
-	if (ret)
-		return ret;
+	while ((tok = strsep(&p, " \t\n"))) {
+		if (!*tok)
+			continue;
+		if (n == RFL_INI_MAX_PORTALS)
+			return -EINVAL;
+		ret = rfl_ini_parse_portal(tok, &ss[n]);
+		if (ret)
+			return ret;
+		n++;
+	}
+	if (!n)
+		return -EINVAL;
 	mutex_lock(&tgt->mutex);
 	spin_lock(&tgt->cfg_lock);
-	tgt->cfg.portal = ss;
+	tgt->cfg.portal = ss[0];
+	memcpy(tgt->cfg.extra_portals, &ss[1],
+	       sizeof(tgt->cfg.extra_portals));
+	tgt->cfg.nextra = n - 1;
 	spin_unlock(&tgt->cfg_lock);
 	mutex_unlock(&tgt->mutex);
 	return count;
+}
+
+static ssize_t rfl_ini_tgt_portal_in_use_show(struct config_item *item,
+					      char *page)
+{
+	struct rfl_ini_tgt *tgt = to_tgt(item);
+	struct sockaddr_storage ss = {};
+	unsigned long flags;
+	ssize_t ret;
+
+	mutex_lock(&tgt->mutex);
+	if (tgt->sess) {
+		spin_lock_irqsave(&tgt->sess->lock, flags);
+		ss = tgt->sess->peer;
+		spin_unlock_irqrestore(&tgt->sess->lock, flags);
+	}
+	mutex_unlock(&tgt->mutex);
+	if (!ss.ss_family)
+		return sysfs_emit(page, "\n");
+	ret = sysfs_emit(page, "%pISpc\n", &ss);
+	return ret;
 }
 
 /*
@@ -508,6 +549,7 @@ CONFIGFS_ATTR_RO(rfl_ini_tgt_, last_error);
 CONFIGFS_ATTR_RO(rfl_ini_tgt_, host);
 CONFIGFS_ATTR_RO(rfl_ini_tgt_, negotiated);
 CONFIGFS_ATTR_RO(rfl_ini_tgt_, stats);
+CONFIGFS_ATTR_RO(rfl_ini_tgt_, portal_in_use);
 
 static struct configfs_attribute *rfl_ini_tgt_attrs[] = {
 	&rfl_ini_tgt_attr_target_iqn,
@@ -536,6 +578,7 @@ static struct configfs_attribute *rfl_ini_tgt_attrs[] = {
 	&rfl_ini_tgt_attr_host,
 	&rfl_ini_tgt_attr_negotiated,
 	&rfl_ini_tgt_attr_stats,
+	&rfl_ini_tgt_attr_portal_in_use,
 	NULL,
 };
 
