@@ -429,12 +429,64 @@ static int raw_block(struct pstate *p, struct node *n)
 
 static int block(struct pstate *p, struct node *n);
 
+
+/*
+ * An initiator target's portal list: one to RFL_MAX_PORTALS portals,
+ * given as separate words or as one quoted value (as save writes it);
+ * each checked and given :3260 when it has no port; stored joined by
+ * single spaces, as the kernel's attribute reads back.
+ */
+#define RFL_MAX_PORTALS 4
+static int itarget_portals(struct pstate *p, struct node *n,
+			   const struct line *l)
+{
+	char *list = NULL, *words, *save = NULL, *tok, *canon, *joined;
+	int i, count = 0, rc;
+
+	if (l->ntok < 2 || l->open)
+		return fail(p->err, p->lineno, "portal: expected 1 to %d values",
+			    RFL_MAX_PORTALS);
+	for (i = 1; i < l->ntok; i++) {
+		words = xstrdup(l->tok[i]);
+		for (tok = strtok_r(words, " \t", &save); tok;
+		     tok = strtok_r(NULL, " \t", &save)) {
+			if (!valid_portal(tok, 1)) {
+				rc = fail(p->err, p->lineno,
+					  "bad portal %s (want a.b.c.d[:port] or [v6][:port])",
+					  tok);
+				free(words);
+				free(list);
+				return rc;
+			}
+			if (++count > RFL_MAX_PORTALS) {
+				free(words);
+				free(list);
+				return fail(p->err, p->lineno,
+					    "portal: at most %d portals",
+					    RFL_MAX_PORTALS);
+			}
+			canon = portal_canon(tok);
+			joined = list ? xasprintf("%s %s", list, canon) :
+					xstrdup(canon);
+			free(canon);
+			free(list);
+			list = joined;
+		}
+		free(words);
+	}
+	if (!list)
+		return fail(p->err, p->lineno, "portal: expected 1 to %d values",
+			    RFL_MAX_PORTALS);
+	rc = set_attr(p, n, "portal", list);
+	free(list);
+	return rc;
+}
+
 static int statement(struct pstate *p, struct node *n, struct line *l)
 {
 	const char *w = l->tok[0];
 	int nt = l->ntok;
 	struct node *o;
-	char *canon;
 	int rc;
 
 #define ARGS(k) do { if (nt != (k) + 1 || l->open) \
@@ -646,20 +698,12 @@ static int statement(struct pstate *p, struct node *n, struct line *l)
 		if (!in_list(itarget_keys, w))
 			return fail(p->err, p->lineno,
 				    "unknown key %s in initiator target", w);
+		if (!strcmp(w, "portal"))
+			return itarget_portals(p, n, l);
 		ARGS(1);
 		if (!strcmp(w, "target_iqn") && !valid_iscsi_name(l->tok[1]))
 			return fail(p->err, p->lineno, "bad iSCSI name %s",
 				    l->tok[1]);
-		if (!strcmp(w, "portal")) {
-			if (!valid_portal(l->tok[1], 1))
-				return fail(p->err, p->lineno,
-					    "bad portal %s (want a.b.c.d[:port] or [v6][:port])",
-					    l->tok[1]);
-			canon = portal_canon(l->tok[1]);
-			rc = set_attr(p, n, w, canon);
-			free(canon);
-			return rc;
-		}
 		if (!strcmp(w, "enable") && strcmp(l->tok[1], "0") &&
 		    strcmp(l->tok[1], "1"))
 			return fail(p->err, p->lineno, "enable: want 0 or 1");

@@ -247,6 +247,49 @@ static void test_roundtrip(void)
 	node_free(a);
 }
 
+/* A host target's portal list: words or one quoted value, canonical. */
+static void test_portal_list(void)
+{
+	char *t = replace(base, "\t\tportal 10.0.0.2\n",
+			  "\t\tportal 10.0.0.2 \"[fd00::2]:3261 10.0.0.3\"\n");
+	const char *want = "10.0.0.2:3260 [fd00::2]:3261 10.0.0.3:3260";
+	struct node *a, *ini, *tgt;
+	char *t1 = NULL, msg[256];
+	size_t l1 = 0;
+	FILE *f;
+
+	a = t ? parse_ok(t) : NULL;
+	ini = a ? node_find(a, K_INITIATOR, "") : NULL;
+	tgt = ini ? node_find(ini, K_ITARGET, "manager") : NULL;
+	ok(tgt && attr_get(tgt, "portal") &&
+	   !strcmp(attr_get(tgt, "portal"), want),
+	   "portal list: three portals, canonical, one space apart");
+	if (a) {
+		f = open_memstream(&t1, &l1);
+		conf_print(f, a, 1);
+		fclose(f);
+		node_free(a);
+		a = parse_ok(t1);
+		ini = a ? node_find(a, K_INITIATOR, "") : NULL;
+		tgt = ini ? node_find(ini, K_ITARGET, "manager") : NULL;
+		ok(tgt && !strcmp(attr_get(tgt, "portal"), want),
+		   "portal list survives print and parse");
+		node_free(a);
+		free(t1);
+	}
+	free(t);
+	t = replace(base, "\t\tportal 10.0.0.2\n",
+		    "\t\tportal 10.0.0.1 10.0.0.2 10.0.0.3 10.0.0.4 10.0.0.5\n");
+	ok(t && refused_line(t, msg, sizeof(msg)) == 37 &&
+	   strstr(msg, "at most 4"), "a fifth portal is refused");
+	free(t);
+	t = replace(base, "\t\tportal 10.0.0.2\n",
+		    "\t\tportal 10.0.0.2 10.0.0.300\n");
+	ok(t && refused_line(t, msg, sizeof(msg)) == 37 &&
+	   strstr(msg, "bad portal 10.0.0.300"), "a bad portal in a list is refused");
+	free(t);
+}
+
 static void test_diff(void)
 {
 	struct node *want = parse_ok(base), *have = as_configfs(base);
@@ -409,6 +452,7 @@ int main(void)
 	test_refusals();
 	test_unclosed();
 	test_roundtrip();
+	test_portal_list();
 	test_diff();
 	printf("1..%d\n", n_tests);
 	if (n_fail)
