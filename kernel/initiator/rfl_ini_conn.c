@@ -103,6 +103,12 @@ static void rfl_ini_io_work(struct work_struct *work)
 	int budget = RFL_INI_IO_BUDGET;
 	int rx, tx;
 
+	/*
+	 * A failed connection waits for err_work: receiving again would
+	 * parse the same bad header twice and log it twice.
+	 */
+	if (READ_ONCE(sess->dead))
+		return;
 	do {
 		rx = rfl_ini_rx_work(sess, &budget);
 		if (rx < 0)
