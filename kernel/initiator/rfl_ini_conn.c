@@ -232,8 +232,9 @@ static void rfl_ini_recovery_work(struct work_struct *work)
 	mutex_lock(&sess->recovery_mutex);
 	if (READ_ONCE(tgt->state) == RFL_INI_RECOVERING &&
 	    time_after(jiffies, sess->recovery_start + tmo * HZ)) {
-		pr_warn("%s: no session after replacement_timeout (%u s): failing I/O\n",
-			config_item_name(&tgt->group.cg_item), tmo);
+		pr_warn("%s: %s: no session after replacement_timeout (%u s): failing I/O\n",
+			config_item_name(&tgt->group.cg_item),
+			sess->cfg.target_iqn, tmo);
 		WRITE_ONCE(tgt->state, RFL_INI_FAILED);
 		/* Held and new commands fail from now on (DID_NO_CONNECT). */
 		rfl_ini_unblock(sess, false);
