@@ -72,6 +72,27 @@ struct rfl_auth {
 	char password_mutual[256];
 };
 
+/*
+ * Counters of tpgt_N/statistics (rfl_tgt_stats.c), in the order shown.
+ * Each is an atomic64_t of rfl_tpg.stats: no lock, only ever increased.
+ */
+enum rfl_stat_id {
+	RFL_ST_LOGINS,			/* logins that reached full feature */
+	RFL_ST_LOGIN_FAIL_AUTH,		/* refused: CHAP, or not in the ACLs */
+	RFL_ST_LOGIN_FAIL_TARGET,	/* refused: no such target, disabled */
+	RFL_ST_LOGIN_FAIL_PROTO,	/* refused or dropped: protocol */
+	RFL_ST_LOGIN_FAIL_OTHER,	/* refused: target error (memory) */
+	RFL_ST_LOGIN_TIMEOUTS,		/* login phase beyond login_timeout */
+	RFL_ST_LOGOUTS,			/* Logout Requests accepted */
+	RFL_ST_REJECTS,			/* Reject PDUs sent */
+	RFL_ST_PROTO_DROPS,		/* connections dropped: protocol error */
+	RFL_ST_HDR_DIGEST,		/* header digest errors */
+	RFL_ST_DATA_DIGEST,		/* data digest errors */
+	RFL_ST_CMDSN_DROPS,		/* requests dropped: CmdSN not expected */
+	RFL_ST_NOPIN_TIMEOUTS,		/* NOP-In pings not answered */
+	RFL_ST_NR
+};
+
 /* The negotiable keys offered through tpgt_N/param. */
 enum rfl_param_id {
 	RFL_P_HEADER_DIGEST,
@@ -117,6 +138,7 @@ struct rfl_tpg {
 	struct list_head conns;		/* rfl_conn.tpg_node */
 	unsigned int nr_conns;
 	wait_queue_head_t conn_wq;	/* woken when a conn leaves conns */
+	atomic64_t stats[RFL_ST_NR];	/* no lock: atomic, increase only */
 };
 
 struct rfl_np {
@@ -217,6 +239,16 @@ struct rfl_conn {
 	u32 cmdsn_depth;
 	bool discovery;
 	bool reflect;			/* RFL_REFLECT_KEY=Yes negotiated */
+	/*
+	 * Set (release) once the fields above are fixed: tpgt_N/sessions
+	 * shows the connection from then on, reading them under
+	 * tpg->conn_lock without the io_work that wrote them.
+	 */
+	bool logged_in;
+	/* Session counters: atomic, written by io_work, read by configfs. */
+	atomic64_t st_cmds;		/* SCSI Commands accepted */
+	atomic64_t st_bytes_in;		/* write data received */
+	atomic64_t st_bytes_out;	/* read data sent (Data-In payload) */
 
 	/* Login state, io_work only. */
 	u8 login_csg;
@@ -363,6 +395,14 @@ void rfl_drop_tpg(struct se_portal_group *se_tpg);
 int rfl_enable_tpg(struct se_portal_group *se_tpg, bool enable);
 const char *rfl_param_key(unsigned int id);
 void rfl_configfs_init(void);
+
+/* rfl_tgt_stats.c */
+extern struct configfs_attribute *rfl_tpg_base_attrs[];
+
+static inline void rfl_stat_inc(struct rfl_tpg *tpg, enum rfl_stat_id id)
+{
+	atomic64_inc(&tpg->stats[id]);
+}
 
 /* rfl_tgt_np.c */
 struct se_tpg_np *rfl_make_np(struct se_portal_group *se_tpg,

@@ -187,8 +187,11 @@ int rfl_cmd_rx_scsi_done(struct rfl_conn *conn)
 	}
 	if (!(hdr->opcode & ISCSI_OP_IMMEDIATE))
 		cmd->flags |= RFL_CMD_SN;
-	if (conn->rx_dest == RFL_RXD_SG)
+	atomic64_inc(&conn->st_cmds);
+	if (conn->rx_dest == RFL_RXD_SG) {
 		cmd->data_rcvd = conn->rx_dsl;
+		atomic64_add(conn->rx_dsl, &conn->st_bytes_in);
+	}
 	se_cmd->tag = cmd->itt;
 	ret = target_init_cmd(se_cmd, conn->se_sess, cmd->sense, cmd->lun,
 			      cmd->lio_len, rfl_task_attr(hdr->flags),
@@ -310,6 +313,7 @@ int rfl_cmd_rx_data_out_done(struct rfl_conn *conn)
 	if (!cmd)
 		return 0;
 	conn->rx_cmd = NULL;
+	atomic64_add(conn->rx_dsl, &conn->st_bytes_in);
 	spin_lock_bh(&conn->txq_lock);
 	cmd->data_rcvd += conn->rx_dsl;
 	if (cmd->data_rcvd >= cmd->edtl && (cmd->flags & RFL_CMD_WP) &&

@@ -95,6 +95,12 @@ static void rfl_io_work(struct work_struct *work)
 		queue_work(rfl_io_wq, &conn->io_work);
 	return;
 fail:
+	/* What the peer sent (or did not send right) ends the connection. */
+	if (rx == -EPROTO) {
+		rfl_stat_inc(conn->tpg, RFL_ST_PROTO_DROPS);
+		if (conn->state == RFL_CONN_LOGIN)
+			rfl_stat_inc(conn->tpg, RFL_ST_LOGIN_FAIL_PROTO);
+	}
 	rfl_conn_fail(conn, rx < 0 ? "receive" : "transmit");
 }
 
@@ -104,8 +110,10 @@ static void rfl_login_timeout(struct work_struct *work)
 					     struct rfl_conn, login_timeout);
 
 	/* The login may have completed while this work was queued. */
-	if (READ_ONCE(conn->state) == RFL_CONN_LOGIN)
+	if (READ_ONCE(conn->state) == RFL_CONN_LOGIN) {
+		rfl_stat_inc(conn->tpg, RFL_ST_LOGIN_TIMEOUTS);
 		rfl_conn_fail(conn, "login timed out");
+	}
 }
 
 struct rfl_conn *rfl_conn_create(struct rfl_np *np, struct socket *sock)

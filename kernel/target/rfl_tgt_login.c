@@ -40,6 +40,23 @@ static void rfl_login_send(struct rfl_conn *conn, struct rfl_ctl *ctl,
 	rfl_queue_ctl(conn, ctl);
 }
 
+/* The statistics counter of a refused login. */
+static enum rfl_stat_id rfl_login_fail_class(const struct rfl_login_status *st)
+{
+	if (st->cls != ISCSI_STATUS_CLS_INITIATOR_ERR)
+		return RFL_ST_LOGIN_FAIL_OTHER;
+	switch (st->detail) {
+	case ISCSI_LOGIN_STATUS_AUTH_FAILED:
+	case ISCSI_LOGIN_STATUS_TGT_FORBIDDEN:
+		return RFL_ST_LOGIN_FAIL_AUTH;
+	case ISCSI_LOGIN_STATUS_TGT_NOT_FOUND:
+	case ISCSI_LOGIN_STATUS_TGT_REMOVED:
+		return RFL_ST_LOGIN_FAIL_TARGET;
+	default:
+		return RFL_ST_LOGIN_FAIL_PROTO;
+	}
+}
+
 static int rfl_login_refuse(struct rfl_conn *conn,
 			    const struct rfl_login_status *st)
 {
@@ -48,6 +65,7 @@ static int rfl_login_refuse(struct rfl_conn *conn,
 	pr_info_ratelimited("login from %pISpc (%s) refused: %s\n",
 			    &conn->peer, conn->iname[0] ? conn->iname : "?",
 			    st->why);
+	rfl_stat_inc(conn->tpg, rfl_login_fail_class(st));
 	if (!ctl)
 		return -ENOMEM;
 	rfl_login_send(conn, ctl, 0, st->cls, st->detail);
@@ -327,6 +345,9 @@ int rfl_login_rx(struct rfl_conn *conn)
 			   conn->exp_cmd_sn + conn->cmdsn_depth - 1);
 		conn->rx_lim.max_recv_dsl = conn->params.max_recv_dsl;
 		WRITE_ONCE(conn->state, RFL_CONN_FFP);
+		/* Pairs with the acquire in rfl_tpg_sessions_show(). */
+		smp_store_release(&conn->logged_in, true);
+		rfl_stat_inc(conn->tpg, RFL_ST_LOGINS);
 		cancel_delayed_work(&conn->login_timeout);
 		rfl_nopin_start(conn);
 		pr_info("%s session from %pISpc (%s) to %s tpgt_%u, TSIH %u%s%s%s\n",

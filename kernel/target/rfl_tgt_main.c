@@ -119,6 +119,7 @@ const struct target_core_fabric_ops rfl_fabric_ops = {
 	.fabric_drop_np			= rfl_drop_np,
 	.fabric_init_nodeacl		= rfl_init_nodeacl,
 	.tfc_wwn_attrs			= rfl_wwn_attrs,
+	.tfc_tpg_base_attrs		= rfl_tpg_base_attrs,
 	.tfc_tpg_attrib_attrs		= rfl_tpg_attrib_attrs,
 	.tfc_tpg_param_attrs		= rfl_tpg_param_attrs,
 	.tfc_tpg_auth_attrs		= rfl_tpg_auth_attrs,

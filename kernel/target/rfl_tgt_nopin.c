@@ -53,6 +53,7 @@ static void rfl_nopin_work(struct work_struct *work)
 		pr_warn_ratelimited("%pISpc (%s): no NOP-Out answer to the NOP-In ping (TTT 0x%x) within %u s: dropping the connection\n",
 				    &conn->peer, conn->iname, conn->ping_ttt,
 				    conn->nopin_rsp_timeout);
+		rfl_stat_inc(conn->tpg, RFL_ST_NOPIN_TIMEOUTS);
 		rfl_conn_fail(conn, "NOP-In ping not answered");
 		return;
 	}

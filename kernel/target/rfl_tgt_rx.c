@@ -126,6 +126,8 @@ void rfl_send_reject(struct rfl_conn *conn, u8 reason)
 	rej->ffffffff = cpu_to_be32(ISCSI_RESERVED_TAG);
 	memcpy(ctl->data, conn->rx_hdr, ISCSI_HDR_LEN);
 	ctl->stat = true;
+	/* Counted before the peer can see it. */
+	rfl_stat_inc(conn->tpg, RFL_ST_REJECTS);
 	rfl_queue_ctl(conn, ctl);
 }
 
@@ -273,6 +275,7 @@ static int rfl_rx_logout(struct rfl_conn *conn)
 		rsp->response = ISCSI_LOGOUT_SUCCESS;
 		ctl->logout = true;
 		conn->state = RFL_CONN_LOGOUT;
+		rfl_stat_inc(conn->tpg, RFL_ST_LOGOUTS);
 	}
 	rfl_queue_ctl(conn, ctl);
 	return 0;
@@ -311,6 +314,7 @@ bool rfl_rx_cmdsn(struct rfl_conn *conn)
 				    &conn->peer,
 				    rfl_op_name(hdr->opcode & ISCSI_OPCODE_MASK),
 				    sn, conn->exp_cmd_sn);
+		rfl_stat_inc(conn->tpg, RFL_ST_CMDSN_DROPS);
 		return false;
 	}
 	conn->exp_cmd_sn++;
@@ -501,6 +505,8 @@ int rfl_rx_work(struct rfl_conn *conn, int *budget)
 							ISCSI_HDR_LEN)) {
 					pr_warn_ratelimited("%pISpc: header digest error\n",
 							    &conn->peer);
+					rfl_stat_inc(conn->tpg,
+						     RFL_ST_HDR_DIGEST);
 					return -EPROTO;
 				}
 			}
@@ -585,6 +591,8 @@ int rfl_rx_work(struct rfl_conn *conn, int *budget)
 							    &conn->peer,
 							    rfl_op_name(hdr->opcode &
 									ISCSI_OPCODE_MASK));
+					rfl_stat_inc(conn->tpg,
+						     RFL_ST_DATA_DIGEST);
 					return -EPROTO;
 				}
 			}

@@ -370,6 +370,8 @@ static void rfl_tx_pdu_done(struct rfl_conn *conn)
 	struct rfl_cmd *cmd = conn->tx_cmd;
 
 	conn->tx_busy = false;
+	if (cmd && conn->tx_sg)		/* Data-In from the command's pages */
+		atomic64_add(conn->tx_len, &conn->st_bytes_out);
 	if (ctl) {
 		conn->tx_ctl = NULL;
 		if (ctl->final)
