@@ -359,6 +359,7 @@ struct rfl_cmd {
 	u32 tx_data_off;
 	u32 tx_burst_left;
 	bool status_sent;
+	bool rsp_sent;			/* all of the response: ITT free again */
 	u8 tmr_func;			/* ISCSI_TM_FUNC_* */
 	u8 tmr_rsp;			/* ISCSI_TMF_RSP_* */
 	u32 ref_itt;			/* ABORT TASK: the task's ITT */

@@ -72,6 +72,28 @@ static int rfl_task_attr(u8 flags)
 	}
 }
 
+/*
+ * Is @itt the tag of a live task (command or TMF) of @conn? Once its
+ * response is sent, or it was aborted, the initiator may reuse the tag
+ * while LIO still holds the command. io_work only (rsp_sent).
+ */
+static bool rfl_itt_live(struct rfl_conn *conn, u32 itt)
+{
+	struct rfl_cmd *cmd;
+	bool live = false;
+
+	spin_lock_bh(&conn->txq_lock);
+	list_for_each_entry(cmd, &conn->cmds, conn_node) {
+		if (cmd->itt == itt && !cmd->rsp_sent &&
+		    !(cmd->flags & RFL_CMD_MUTE)) {
+			live = true;
+			break;
+		}
+	}
+	spin_unlock_bh(&conn->txq_lock);
+	return live;
+}
+
 /* Header of a SCSI Command: set up the command and its buffer. */
 int rfl_cmd_rx_scsi(struct rfl_conn *conn)
 {
@@ -91,6 +113,19 @@ int rfl_cmd_rx_scsi(struct rfl_conn *conn)
 		pr_warn_ratelimited("%pISpc: bidirectional command not supported\n",
 				    &conn->peer);
 		rfl_send_reject(conn, ISCSI_REASON_CMD_NOT_SUPPORTED);
+		conn->rx_dest = RFL_RXD_DISCARD;
+		conn->rx_skip = true;
+		return 0;
+	}
+	/*
+	 * An ITT must name one task (RFC 7143 section 11.2.1.8): a second
+	 * command with the tag of a live one is rejected and dropped, its
+	 * CmdSN not consumed; the live task goes on.
+	 */
+	if (rfl_itt_live(conn, be32_to_cpu(hdr->itt))) {
+		pr_warn_ratelimited("%pISpc: SCSI Command with the ITT 0x%x of a live task: rejected\n",
+				    &conn->peer, be32_to_cpu(hdr->itt));
+		rfl_send_reject(conn, ISCSI_REASON_TASK_IN_PROGRESS);
 		conn->rx_dest = RFL_RXD_DISCARD;
 		conn->rx_skip = true;
 		return 0;

@@ -382,6 +382,7 @@ static void rfl_tx_pdu_done(struct rfl_conn *conn)
 	}
 	if (cmd && !rfl_tx_cmd_next(conn, cmd)) {
 		conn->tx_cmd = NULL;
+		cmd->rsp_sent = true;
 		rfl_cmd_done(cmd);
 	}
 }
