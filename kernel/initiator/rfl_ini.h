@@ -267,6 +267,7 @@ struct rfl_ini_sess {
 	struct delayed_work recovery_work;	/* reconnect and log in */
 	unsigned long recovery_start;	/* jiffies the connection was lost */
 	unsigned int recovery_delay;	/* seconds until the next attempt */
+	unsigned long connect_tmo;	/* jiffies a connect may take; 0: 15 s */
 	/*
 	 * recovery_mutex: serialises err_work's blocking of the SCSI
 	 * targets against recovery_work's reconnect and unblocking; guards

@@ -225,13 +225,15 @@ static void rfl_ini_recovery_work(struct work_struct *work)
 						 recovery_work);
 	struct rfl_ini_tgt *tgt = sess->tgt;
 	u32 tmo = sess->cfg.replacement_timeout;
-	unsigned long flags;
-	bool stopping;
+	unsigned long deadline, flags;
+	bool stopping, held;
 	int ret;
 
 	mutex_lock(&sess->recovery_mutex);
-	if (READ_ONCE(tgt->state) == RFL_INI_RECOVERING &&
-	    time_after(jiffies, sess->recovery_start + tmo * HZ)) {
+	deadline = sess->recovery_start + tmo * HZ;
+	held = READ_ONCE(tgt->state) == RFL_INI_RECOVERING;
+	if (held && time_after(jiffies, deadline)) {
+		held = false;
 		pr_warn("%s: %s: no session after replacement_timeout (%u s): failing I/O\n",
 			config_item_name(&tgt->group.cg_item),
 			sess->cfg.target_iqn, tmo);
@@ -244,8 +246,16 @@ static void rfl_ini_recovery_work(struct work_struct *work)
 		sess->sock = NULL;
 	}
 	sess->tsih = 0;		/* same ISID, new session: reinstatement */
+	/*
+	 * While I/O is held, neither a connect nor the back-off lasts past
+	 * the deadline: the I/O fails at replacement_timeout, not when an
+	 * attempt begun before it gives up (up to 15 s later, then 8 s).
+	 */
+	sess->connect_tmo = held ? clamp_t(long, (long)(deadline - jiffies) + HZ, HZ,
+					   RFL_INI_LOGIN_TMO * HZ) : 0;
 	/* The portal lost first, then the others in turn. */
 	ret = rfl_ini_connect_login(sess, sess->portal_idx);
+	sess->connect_tmo = 0;
 	spin_lock_irqsave(&sess->lock, flags);
 	stopping = sess->stopping;
 	if (!ret && !stopping) {
@@ -256,9 +266,15 @@ static void rfl_ini_recovery_work(struct work_struct *work)
 	if (stopping)
 		goto out;
 	if (ret) {
+		unsigned long delay;
+
 		sess->recovery_delay = min(sess->recovery_delay * 2, 8U);
-		queue_delayed_work(rfl_ini_wq, &sess->recovery_work,
-				   sess->recovery_delay * HZ);
+		delay = sess->recovery_delay * HZ;
+		/* Held I/O: the next run is just past the deadline at most. */
+		if (held)
+			delay = clamp_t(long, (long)(deadline - jiffies) + 1,
+					0, delay);
+		queue_delayed_work(rfl_ini_wq, &sess->recovery_work, delay);
 		goto out;
 	}
 	sess->rx_state = RFL_INI_RX_BHS;
@@ -349,6 +365,8 @@ static int rfl_ini_connect(struct rfl_ini_sess *sess,
 			   const struct sockaddr_storage *ss)
 {
 	struct rfl_ini_tgt *tgt = sess->tgt;
+	unsigned long tmo = sess->connect_tmo ? sess->connect_tmo :
+			    RFL_INI_LOGIN_TMO * HZ;
 	unsigned long flags;
 	int ret;
 
@@ -360,7 +378,7 @@ static int rfl_ini_connect(struct rfl_ini_sess *sess,
 	}
 	sess->sock->sk->sk_allocation = GFP_NOIO;
 	WRITE_ONCE(sess->sock->sk->sk_rcvtimeo, RFL_INI_LOGIN_TMO * HZ);
-	WRITE_ONCE(sess->sock->sk->sk_sndtimeo, RFL_INI_LOGIN_TMO * HZ);
+	WRITE_ONCE(sess->sock->sk->sk_sndtimeo, tmo);
 	tcp_sock_set_nodelay(sess->sock->sk);
 	spin_lock_irqsave(&sess->lock, flags);
 	sess->peer = *ss;
@@ -369,10 +387,11 @@ static int rfl_ini_connect(struct rfl_ini_sess *sess,
 			     ss->ss_family == AF_INET6 ?
 			     sizeof(struct sockaddr_in6) :
 			     sizeof(struct sockaddr_in), 0);
+	WRITE_ONCE(sess->sock->sk->sk_sndtimeo, RFL_INI_LOGIN_TMO * HZ);
 	if (ret == -EINPROGRESS) {
 		/* A blocking connect that ran out of sk_sndtimeo. */
-		rfl_ini_set_error(tgt, "cannot connect to %pISpc: no answer within %d s",
-				  ss, RFL_INI_LOGIN_TMO);
+		rfl_ini_set_error(tgt, "cannot connect to %pISpc: no answer within %u s",
+				  ss, jiffies_to_msecs(tmo) / 1000);
 		return -ETIMEDOUT;
 	}
 	if (ret) {
