@@ -111,10 +111,12 @@ case_a() {
 	sp=$!
 	sleep 2
 	mpart on || { kill $hp $sp; wait; return 1; }
+	mark a-cut
 	log "partition on: proxied_cmds $(rvol_stat vol proxied_cmds)"
 	sleep 8
 	log "after 8 s: proxied_cmds $(rvol_stat vol proxied_cmds)"
 	mpart off
+	mark a-heal
 	wait $hp || { echo "reflecting host's fio failed"; rc=1; }
 	wait $sp || { echo "stock host's fio failed"; rc=1; }
 	log "both done: proxied_cmds $(rvol_stat vol proxied_cmds)"
