@@ -542,15 +542,19 @@ static enum rq_end_io_ret rfl_lu_rq_end(struct request *rq,
 	const u8 *sense = NULL;
 	u32 sense_len = 0;
 
-	if (host_byte(result) != DID_OK || (result & 0xff00ff00)) {
-		result = -EIO;
-	} else if (result & 0xff) {
+	/*
+	 * A status byte means the target answered: report it and its sense.
+	 * The midlayer's sense evaluation (scsi_check_sense) may have added a
+	 * host byte of its own, e.g. DID_TARGET_FAILURE to ILLEGAL REQUEST;
+	 * this driver sets host bytes only on commands without status.
+	 */
+	if (result & 0xff) {
 		result &= 0xff;		/* the SCSI status byte */
 		if (result == SAM_STAT_CHECK_CONDITION) {
 			sense = scmd->sense_buffer;
 			sense_len = SCSI_SENSE_BUFFERSIZE;
 		}
-	} else if (status != BLK_STS_OK) {
+	} else if (host_byte(result) != DID_OK || status != BLK_STS_OK) {
 		result = -EIO;
 	}
 	req->done(req->priv, result, scmd->resid_len, sense, sense_len);
