@@ -36,6 +36,10 @@
 /* Bytes per command: the most one request of a pool LU maps. */
 #define RVOL_MAX_XFER		SZ_1M
 #define RVOL_TIMEOUT_MS		30000		/* per backing command */
+/* Blocks per UNMAP descriptor / WRITE SAME the volume takes (rvol_unmap.c). */
+#define RVOL_UNMAP_MAX		0x10000
+#define RVOL_UNMAP_DESC		16
+#define RVOL_WS_MAX		0xffff
 
 struct rvol_map {
 	struct kref kref;
@@ -72,6 +76,11 @@ struct rvol_vol {
 	atomic64_t st_proxied_cmds;
 	atomic64_t st_proxied_bytes;
 	atomic64_t st_errors;
+	atomic64_t st_unmap_cmds;
+	atomic64_t st_unmap_blocks;
+	atomic64_t st_unmap_unsupported;	/* pieces a LU did not unmap */
+	atomic64_t st_write_same_cmds;
+	atomic64_t st_write_same_blocks;
 };
 
 struct rvol_dev {
@@ -102,6 +111,12 @@ int rvol_map_load(struct rvol_vol *vol, const char *text, u32 len);
 struct rvol_req *rvol_req_build(struct rvol_map *map, struct se_cmd *cmd,
 				u64 lba, u32 blocks, bool write, gfp_t gfp);
 void rvol_req_free(struct rvol_req *req);
+
+/* rvol_unmap.c */
+sense_reason_t rvol_execute_unmap(struct se_cmd *cmd);
+sense_reason_t rvol_execute_write_same(struct se_cmd *cmd);
+sense_reason_t rvol_execute_unmap_range(struct se_cmd *cmd, sector_t lba,
+					sector_t nolb);
 
 /* rvol_configfs.c */
 int rvol_configfs_init(void);

@@ -158,12 +158,20 @@ static ssize_t rvol_vol_stats_show(struct config_item *item, char *page)
 	return sysfs_emit(page,
 			  "reflected_cmds %lld\nreflected_pieces %lld\n"
 			  "proxied_cmds %lld\nproxied_bytes %lld\n"
-			  "errors %lld\ngeneration %u\n",
+			  "errors %lld\ngeneration %u\n"
+			  "unmap_cmds %lld\nunmap_blocks %lld\n"
+			  "unmap_unsupported %lld\n"
+			  "write_same_cmds %lld\nwrite_same_blocks %lld\n",
 			  atomic64_read(&vol->st_reflected_cmds),
 			  atomic64_read(&vol->st_reflected_pieces),
 			  atomic64_read(&vol->st_proxied_cmds),
 			  atomic64_read(&vol->st_proxied_bytes),
-			  atomic64_read(&vol->st_errors), gen);
+			  atomic64_read(&vol->st_errors), gen,
+			  atomic64_read(&vol->st_unmap_cmds),
+			  atomic64_read(&vol->st_unmap_blocks),
+			  atomic64_read(&vol->st_unmap_unsupported),
+			  atomic64_read(&vol->st_write_same_cmds),
+			  atomic64_read(&vol->st_write_same_blocks));
 }
 
 CONFIGFS_ATTR(rvol_vol_, block_size);
@@ -221,6 +229,11 @@ static struct config_group *rvol_make_vol(struct config_group *group,
 	atomic64_set(&vol->st_proxied_cmds, 0);
 	atomic64_set(&vol->st_proxied_bytes, 0);
 	atomic64_set(&vol->st_errors, 0);
+	atomic64_set(&vol->st_unmap_cmds, 0);
+	atomic64_set(&vol->st_unmap_blocks, 0);
+	atomic64_set(&vol->st_unmap_unsupported, 0);
+	atomic64_set(&vol->st_write_same_cmds, 0);
+	atomic64_set(&vol->st_write_same_blocks, 0);
 	config_group_init_type_name(&vol->group, name, &rvol_vol_type);
 	mutex_lock(&rvol_vols_mutex);
 	list_for_each_entry(other, &rvol_vols, node) {

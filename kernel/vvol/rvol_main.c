@@ -13,12 +13,14 @@
  * reflection status, and never solicits a reflected WRITE's data.
  * Otherwise the same script, in parsed form, is run by reflect_initiator's
  * executor over the command's scatterlist (proxy). SYNCHRONIZE CACHE is
- * sent to every backing LU of the map. Everything else is LIO's SBC/SPC
- * emulation; WRITE SAME, UNMAP and COMPARE AND WRITE are not offered.
+ * sent to every backing LU of the map; UNMAP and WRITE SAME are split per
+ * extent and sent to the backing LUs (rvol_unmap.c). Everything else is
+ * LIO's SBC/SPC emulation; COMPARE AND WRITE is not offered.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/jhash.h>
 #include <linux/module.h>
 #include <linux/parser.h>
 #include <linux/slab.h>
@@ -49,6 +51,27 @@ static struct se_device *rvol_alloc_device(struct se_hba *hba,
 	struct rvol_dev *rdev = kzalloc(sizeof(*rdev), GFP_KERNEL);
 
 	return rdev ? &rdev->dev : NULL;
+}
+
+/*
+ * Without a unit serial LIO lists no VPD page in page 0x00 and gives no
+ * NAA designator, so hosts see neither the volume's identity nor its
+ * Block Limits and Logical Block Provisioning pages (Linux then never
+ * discards). Unless the administrator wrote wwn/vpd_unit_serial, derive
+ * one from the volume's name: stable across reboots and managers serving
+ * the same volume, and all hex digits, which LIO's NAA designator takes.
+ */
+static void rvol_default_serial(struct se_device *dev, struct rvol_vol *vol)
+{
+	u32 len = strlen(vol->name);
+
+	if (dev->dev_flags & DF_EMULATED_VPD_UNIT_SERIAL)
+		return;
+	snprintf(dev->t10_wwn.unit_serial, INQUIRY_VPD_SERIAL_LEN,
+		 "%08x%08x%08x%08x", jhash(vol->name, len, 1),
+		 jhash(vol->name, len, 2), jhash(vol->name, len, 3),
+		 jhash(vol->name, len, 4));
+	dev->dev_flags |= DF_EMULATED_VPD_UNIT_SERIAL;
 }
 
 static int rvol_configure_device(struct se_device *dev)
@@ -92,6 +115,18 @@ static int rvol_configure_device(struct se_device *dev)
 		 * backing LU.
 		 */
 		dev->dev_attrib.emulate_fua_write = 0;
+		/*
+		 * UNMAP and WRITE SAME (rvol_unmap.c). LBPRZ stays 0: a
+		 * backing LU may leave unmapped blocks as they were.
+		 */
+		dev->dev_attrib.max_unmap_lba_count = RVOL_UNMAP_MAX;
+		dev->dev_attrib.max_unmap_block_desc_count = RVOL_UNMAP_DESC;
+		dev->dev_attrib.unmap_granularity = 1;
+		dev->dev_attrib.unmap_granularity_alignment = 0;
+		dev->dev_attrib.max_write_same_len = RVOL_WS_MAX;
+		dev->dev_attrib.emulate_tpu = 1;
+		dev->dev_attrib.emulate_tpws = 1;
+		rvol_default_serial(dev, vol);
 	}
 	mutex_unlock(&vol->mutex);
 	if (ret) {
@@ -373,7 +408,33 @@ static sense_reason_t rvol_execute_sync_cache(struct se_cmd *cmd)
 static struct rfl_exec_cmd_ops rvol_exec_ops = {
 	.execute_rw = rvol_execute_rw,
 	.execute_sync_cache = rvol_execute_sync_cache,
+	.execute_write_same = rvol_execute_write_same,
+	/* Makes sbc_parse_cdb() take UNMAP; see rvol_parse_cdb(). */
+	.execute_unmap = rvol_execute_unmap_range,
 };
+
+/*
+ * UNMAP, and WRITE SAME with the UNMAP bit, get LIO's executors, which
+ * call execute_unmap synchronously per range: use the asynchronous ones.
+ */
+static void rvol_set_unmap_exec(struct se_cmd *cmd)
+{
+	const u8 *cdb = cmd->t_task_cdb;
+
+	switch (cdb[0]) {
+	case UNMAP:
+		cmd->execute_cmd = rvol_execute_unmap;
+		break;
+	case WRITE_SAME:
+	case WRITE_SAME_16:
+		cmd->execute_cmd = rvol_execute_write_same;
+		break;
+	case VARIABLE_LENGTH_CMD:
+		if (get_unaligned_be16(&cdb[8]) == WRITE_SAME_32)
+			cmd->execute_cmd = rvol_execute_write_same;
+		break;
+	}
+}
 
 /* ------------------------------------------------------- reflection */
 
@@ -450,6 +511,7 @@ static sense_reason_t rvol_parse_cdb(struct se_cmd *cmd)
 	ret = sbc_parse_cdb(cmd, &rvol_exec_ops);
 	if (ret)
 		return ret;
+	rvol_set_unmap_exec(cmd);
 	if (rvol_is_rw(cmd->t_task_cdb[0]) && cmd->data_length &&
 	    rfl_tgt_cmd_reflectable(cmd))
 		rvol_try_reflect(cmd);
