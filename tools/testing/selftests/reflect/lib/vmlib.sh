@@ -370,3 +370,29 @@ rvol_device() {
 	echo 1 >"$d/enable" || return 1
 	echo "$d"
 }
+
+# rvol_manager_teardown VOLUME...: every target of the reflect fabric,
+# every rvol device and the named volumes go, then the manager's modules
+# unload (each step must succeed) and stock LIO is torn down.
+rvol_manager_teardown() {
+	local t l np d v
+	for t in "$LIO"/reflect/*/tpgt_*; do
+		[ -d "$t" ] || continue
+		echo 0 >"$t/enable"
+		for l in "$t"/lun/lun_*; do
+			[ -d "$l" ] || continue
+			find "$l" -maxdepth 1 -type l -delete
+			rmdir "$l" || return 1
+		done
+		for np in "$t"/np/*; do [ -d "$np" ] && { rmdir "$np" || return 1; }; done
+		rmdir "$t" && rmdir "${t%/tpgt_*}" || return 1
+	done
+	for d in "$LIO"/core/rvol_0/*; do
+		[ -d "$d" ] && [ "${d##*/}" != hba_info ] && { rmdir "$d" || return 1; }
+	done
+	rmdir "$LIO/core/rvol_0" || return 1
+	for v in "$@"; do rmdir "$RVOL_CFG/$v" || return 1; done
+	rmmod target_core_reflect && rmmod reflect_initiator || return 1
+	rmdir "$LIO/reflect" && rmmod reflect_target && rmmod reflect_proto || return 1
+	lio_teardown
+}

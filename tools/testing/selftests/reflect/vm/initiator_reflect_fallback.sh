@@ -17,7 +17,6 @@
 P=iqn.2026-11.org.reflect.test
 D=iqn.2003-01.org.linux-iscsi.reflect
 INI=/sys/kernel/config/reflect_initiator
-RFL=$LIO/reflect
 BLOCKS=4096
 MGR=10.9.0.1
 
@@ -124,23 +123,9 @@ route_back() {
 }
 
 teardown() {
-	local t l np d
 	in_ns host sh -c "echo 0 >$INI/targets/ex/enable"
 	rmdir "$INI/targets/ex" || return 1
-	for t in "$RFL"/*/tpgt_1; do
-		echo 0 >"$t/enable"
-		for l in "$t"/lun/lun_*; do
-			find "$l" -maxdepth 1 -type l -delete
-			rmdir "$l" || return 1
-		done
-		for np in "$t"/np/*; do [ -d "$np" ] && { rmdir "$np" || return 1; }; done
-		rmdir "$t" && rmdir "${t%/tpgt_1}" || return 1
-	done
-	for d in "$LIO"/core/rvol_0/*; do [ -d "$d" ] && [ "${d##*/}" != hba_info ] && { rmdir "$d" || return 1; }; done
-	rmdir "$LIO/core/rvol_0" "$RVOL_CFG/ex" || return 1
-	rmmod target_core_reflect && rmmod reflect_initiator || return 1
-	rmdir "$RFL" && rmmod reflect_target && rmmod reflect_proto || return 1
-	lio_teardown
+	rvol_manager_teardown ex
 }
 
 t_plan 9

@@ -14,7 +14,6 @@
 P=iqn.2026-11.org.reflect.test
 D=iqn.2003-01.org.linux-iscsi.reflect
 INI=/sys/kernel/config/reflect_initiator
-RFL=$LIO/reflect
 BLOCKS=49152	# 24 MiB per disk
 
 setup() {
@@ -90,23 +89,9 @@ stats_proxy() {
 }
 
 teardown() {
-	local t l np d
 	iscsi_logout_all
 	iscsi_stop
-	for t in "$RFL"/*/tpgt_1; do
-		echo 0 >"$t/enable"
-		for l in "$t"/lun/lun_*; do
-			find "$l" -maxdepth 1 -type l -delete
-			rmdir "$l" || return 1
-		done
-		for np in "$t"/np/*; do [ -d "$np" ] && { rmdir "$np" || return 1; }; done
-		rmdir "$t" && rmdir "${t%/tpgt_1}" || return 1
-	done
-	for d in "$LIO"/core/rvol_0/*; do [ -d "$d" ] && [ "${d##*/}" != hba_info ] && { rmdir "$d" || return 1; }; done
-	rmdir "$LIO/core/rvol_0" "$RVOL_CFG/ex" "$RVOL_CFG/big" || return 1
-	rmmod target_core_reflect && rmmod reflect_initiator || return 1
-	rmdir "$RFL" && rmmod reflect_target && rmmod reflect_proto || return 1
-	lio_teardown
+	rvol_manager_teardown ex big
 }
 
 t_plan 9

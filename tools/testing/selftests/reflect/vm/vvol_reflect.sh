@@ -156,27 +156,14 @@ stock_reads() {
 }
 
 teardown() {
-	local t l np d
+	local t
 	iscsi_logout_all
 	iscsi_stop
 	for t in ex big lin; do
 		in_ns host sh -c "echo 0 >$INI/targets/$t/enable"
 		rmdir "$INI/targets/$t" || return 1
 	done
-	for t in "$RFL"/*/tpgt_1; do
-		echo 0 >"$t/enable"
-		for l in "$t"/lun/lun_*; do
-			find "$l" -maxdepth 1 -type l -delete
-			rmdir "$l" || return 1
-		done
-		for np in "$t"/np/*; do [ -d "$np" ] && { rmdir "$np" || return 1; }; done
-		rmdir "$t" && rmdir "${t%/tpgt_1}" || return 1
-	done
-	for d in "$LIO"/core/rvol_0/*; do [ -d "$d" ] && [ "${d##*/}" != hba_info ] && { rmdir "$d" || return 1; }; done
-	rmdir "$LIO/core/rvol_0" "$RVOL_CFG/ex" "$RVOL_CFG/big" "$RVOL_CFG/lin" || return 1
-	rmmod target_core_reflect && rmmod reflect_initiator || return 1
-	rmdir "$RFL" && rmmod reflect_target && rmmod reflect_proto || return 1
-	lio_teardown
+	rvol_manager_teardown ex big lin
 }
 
 t_plan 12
