@@ -111,6 +111,9 @@ int rvol_map_load(struct rvol_vol *vol, const char *text, u32 len);
 struct rvol_req *rvol_req_build(struct rvol_map *map, struct se_cmd *cmd,
 				u64 lba, u32 blocks, bool write, gfp_t gfp);
 void rvol_req_free(struct rvol_req *req);
+int rvol_lu_submit(struct rfl_lu *lu, const u8 *cdb, unsigned int cdb_len,
+		   enum dma_data_direction dir, struct scatterlist *sgl,
+		   u32 length, rfl_lu_done_t done, void *priv);
 
 /* rvol_unmap.c */
 sense_reason_t rvol_execute_unmap(struct se_cmd *cmd);

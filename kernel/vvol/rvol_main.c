@@ -385,17 +385,8 @@ static sense_reason_t rvol_execute_sync_cache(struct se_cmd *cmd)
 	/* One count per LU, and one until every LU was submitted. */
 	atomic_set(&req->pending, map->m.ntargets + 1);
 	for (i = 0; i < map->m.ntargets; i++) {
-		/* LIO executes from process context; never sleep otherwise. */
-		if (in_task())
-			ret = rfl_lu_submit_wait(map->lus[i], cdb, sizeof(cdb),
-						 DMA_NONE, NULL, 0, 0,
-						 RVOL_TIMEOUT_MS,
-						 rvol_sync_done, req);
-		else
-			ret = rfl_lu_submit(map->lus[i], cdb, sizeof(cdb),
-					    DMA_NONE, NULL, 0, 0,
-					    RVOL_TIMEOUT_MS, rvol_sync_done,
-					    req);
+		ret = rvol_lu_submit(map->lus[i], cdb, sizeof(cdb), DMA_NONE,
+				     NULL, 0, rvol_sync_done, req);
 		if (ret) {
 			WRITE_ONCE(req->err, ret);
 			rvol_sync_put(req);

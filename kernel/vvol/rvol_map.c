@@ -401,3 +401,31 @@ void rvol_req_free(struct rvol_req *req)
 	kfree(req->pieces);
 	kfree(req);
 }
+
+/**
+ * rvol_lu_submit() - send one command the manager itself runs to a backing LU
+ * @lu: the LU, held by the caller's map
+ * @cdb: the CDB
+ * @cdb_len: its length
+ * @dir: DMA_TO_DEVICE or DMA_NONE
+ * @sgl: the data, or NULL
+ * @length: bytes of @sgl from its start (0 with DMA_NONE)
+ * @done: completion, as rfl_lu_submit()
+ * @priv: its cookie
+ *
+ * LIO executes commands from process context, where this may sleep for a
+ * request; anywhere else it does not (rfl_lu_submit() fails with -EAGAIN
+ * when none is free). Timeout: RVOL_TIMEOUT_MS.
+ *
+ * Return: 0 when submitted (@done will be called), else a negative errno.
+ */
+int rvol_lu_submit(struct rfl_lu *lu, const u8 *cdb, unsigned int cdb_len,
+		   enum dma_data_direction dir, struct scatterlist *sgl,
+		   u32 length, rfl_lu_done_t done, void *priv)
+{
+	if (in_task())
+		return rfl_lu_submit_wait(lu, cdb, cdb_len, dir, sgl, 0, length,
+					  RVOL_TIMEOUT_MS, done, priv);
+	return rfl_lu_submit(lu, cdb, cdb_len, dir, sgl, 0, length,
+			     RVOL_TIMEOUT_MS, done, priv);
+}

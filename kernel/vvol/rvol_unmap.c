@@ -317,16 +317,9 @@ static void rvol_fan_start(struct rvol_fan *fan)
 			sg_init_one(&s->sg, fan->block, bs);
 			len = bs;
 		}
-		/* LIO executes from process context; never sleep otherwise. */
-		if (in_task())
-			ret = rfl_lu_submit_wait(lu, cdb, fan->unmap ? 10 : 16,
-						 DMA_TO_DEVICE, &s->sg, 0, len,
-						 RVOL_TIMEOUT_MS,
-						 rvol_sub_done, s);
-		else
-			ret = rfl_lu_submit(lu, cdb, fan->unmap ? 10 : 16,
-					    DMA_TO_DEVICE, &s->sg, 0, len,
-					    RVOL_TIMEOUT_MS, rvol_sub_done, s);
+		ret = rvol_lu_submit(lu, cdb, fan->unmap ? 10 : 16,
+				     DMA_TO_DEVICE, &s->sg, len, rvol_sub_done,
+				     s);
 		if (ret) {
 			rvol_fan_fail(fan, s->target, ret, false);
 			rvol_fan_put(fan);
