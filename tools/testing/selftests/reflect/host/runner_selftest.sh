@@ -4,7 +4,9 @@
 # The VM runner's own test: a failing script, a kernel oops, a kernel
 # warning and a hang must each fail the run with the console log shown; a
 # guest left hanging by an oops is stopped without waiting for the timeout;
-# a clean script must pass. Runs on the host; boots one VM per case. The
+# a clean script must pass; a boot that crashes before the script starts
+# is booted again, named, and only that. Runs on the host; boots one VM
+# per case. The
 # kmemleak allowlist of known peer leaks (VM_PEER_LEAKS) is checked without
 # a VM, on logs shaped like a debug-kernel guest's: a leak in allowlisted
 # peer code passes, any other leak still fails.
@@ -23,9 +25,10 @@ vm_resolve_kernel "$KERNEL" || t_bail "no kernel $KERNEL"
 MOD=$TOP/build/$REL/src/tools/testing/selftests/reflect/modules/rfl_oops_test.ko
 [ -f "$MOD" ] || t_bail "$MOD not built: make modules KVER=$REL"
 
-t_plan 9
+t_plan 11
 
-# case NAME EXPECTED_RC GREP... -- script body
+# run_case NAME EXPECTED_RC BODY TIMEOUT PATTERN...: the runner's stdout
+# or stderr must match each PATTERN, and must not match a "!PATTERN".
 run_case() {
 	local name=$1 want=$2 body=$3 timeout=${4:-600}
 	shift 4
@@ -39,8 +42,12 @@ run_case() {
 	fi
 	local pat
 	for pat in "$@"; do
-		grep -q -e "$pat" "$W/$name.out" "$W/$name.err" ||
-			{ echo "runner output lacks '$pat'"; return 1; }
+		case $pat in
+		!*)	! grep -q -e "${pat#!}" "$W/$name.out" "$W/$name.err" ||
+				{ echo "runner output has '${pat#!}'"; return 1; } ;;
+		*)	grep -q -e "$pat" "$W/$name.out" "$W/$name.err" ||
+				{ echo "runner output lacks '$pat'"; return 1; } ;;
+		esac
 	done
 }
 
@@ -117,9 +124,24 @@ run_case_t "a clean script passes and its output is shown" \
 run_case_t "a script exiting 1 fails the run, console log shown" \
 	exit1 1 'exit 1' 600 'the script exited 1' 'console log' 'vm-guest: script exited 1'
 
-run_case_t "an oops at module load fails a script that passed" \
+run_case_t "an oops at module load fails a script that passed, no second boot" \
 	oops 1 "insmod $MOD mode=oops; exit 0" 600 \
-	'the kernel reported:' 'Oops' 'console log' 'rfl_oops_test'
+	'the kernel reported:' 'Oops' 'console log' 'rfl_oops_test' '!booting again'
+
+# A crash before the script starts ran nothing of ours (the stock kernel's
+# early boot under TCG): that boot is repeated, named, and the script's
+# result is the run's; a crash on every boot still fails.
+RFL_VM_SELFTEST_EARLY_CRASH=1 run_case_t \
+	"a crash before the script starts is named and booted again" \
+	earlycrash 0 'echo rfl-marker-$((6 * 7)); exit 0' 600 \
+	'boot 1 of 3 .*failed before the script started.*sysrq' 'rfl-marker-42' \
+	'!boot 2 of 3'
+
+RFL_VM_SELFTEST_EARLY_CRASH=3 run_case_t \
+	"a crash on every boot before the script fails the run" \
+	earlycrash3 1 'echo rfl-marker-$((6 * 7)); exit 0' 600 \
+	'boot 2 of 3 .*failed before the script started' 'sysrq' \
+	'the guest never reported a status\|the kernel reported' '!rfl-marker-42'
 
 run_case_t "a guest hung after an oops is stopped, not left to the timeout" \
 	oopshang 1 "insmod $MOD mode=oops; sleep 100000" 900 \
