@@ -90,6 +90,9 @@ enum rfl_stat_id {
 	RFL_ST_DATA_DIGEST,		/* data digest errors */
 	RFL_ST_CMDSN_DROPS,		/* requests dropped: CmdSN not expected */
 	RFL_ST_NOPIN_TIMEOUTS,		/* NOP-In pings not answered */
+	RFL_ST_TMF_ABORTS,		/* ABORT TASK (SET), CLEAR TASK SET/ACA */
+	RFL_ST_TMF_RESETS,		/* LOGICAL UNIT / TARGET WARM/COLD RESET */
+	RFL_ST_TMF_UNSUPPORTED,		/* other functions (TASK REASSIGN) */
 	RFL_ST_NR
 };
 

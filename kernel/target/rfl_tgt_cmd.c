@@ -399,6 +399,24 @@ static u8 rfl_tmr_type(u8 func)
 	}
 }
 
+/* The tpgt_N/statistics counter of a task management function. */
+static enum rfl_stat_id rfl_tmf_stat(u8 func)
+{
+	switch (func) {
+	case ISCSI_TM_FUNC_ABORT_TASK:
+	case ISCSI_TM_FUNC_ABORT_TASK_SET:
+	case ISCSI_TM_FUNC_CLEAR_ACA:
+	case ISCSI_TM_FUNC_CLEAR_TASK_SET:
+		return RFL_ST_TMF_ABORTS;
+	case ISCSI_TM_FUNC_LOGICAL_UNIT_RESET:
+	case ISCSI_TM_FUNC_TARGET_WARM_RESET:
+	case ISCSI_TM_FUNC_TARGET_COLD_RESET:
+		return RFL_ST_TMF_RESETS;
+	default:
+		return RFL_ST_TMF_UNSUPPORTED;
+	}
+}
+
 static void rfl_tmf_reply(struct rfl_conn *conn, u32 itt, u8 response)
 {
 	struct rfl_ctl *ctl = rfl_ctl_alloc(conn, ISCSI_OP_SCSI_TMFUNC_RSP, 0);
@@ -458,6 +476,7 @@ int rfl_cmd_rx_tmf(struct rfl_conn *conn)
 	struct rfl_cmd *cmd;
 	bool muted = false;
 
+	rfl_stat_inc(conn->tpg, rfl_tmf_stat(func));
 	if (!type) {
 		rfl_tmf_reply(conn, itt, func == ISCSI_TM_FUNC_TASK_REASSIGN ?
 			      ISCSI_TMF_RSP_NO_FAILOVER :

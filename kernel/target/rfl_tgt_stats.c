@@ -34,6 +34,9 @@ static const char * const rfl_stat_names[RFL_ST_NR] = {
 	[RFL_ST_DATA_DIGEST]		= "data_digest_errors",
 	[RFL_ST_CMDSN_DROPS]		= "cmdsn_drops",
 	[RFL_ST_NOPIN_TIMEOUTS]		= "nopin_timeouts",
+	[RFL_ST_TMF_ABORTS]		= "task_mgmt_aborts",
+	[RFL_ST_TMF_RESETS]		= "task_mgmt_resets",
+	[RFL_ST_TMF_UNSUPPORTED]	= "task_mgmt_unsupported",
 };
 
 static ssize_t rfl_tpg_statistics_show(struct config_item *item, char *page)

@@ -17,10 +17,15 @@
 #      back by itself, proxied I/O works again, earlier data intact;
 #   c. SYNCHRONIZE CACHE from the reflecting host during a partition: the
 #      manager sends it to every backing LU; it ends (no hang): once
-#      by sg_sync, once by fsync of the disk (sd's flush).
+#      by sg_sync, once by fsync of the disk (sd's flush);
+#   d. the stock host gives up on a proxied command the manager holds
+#      (command timeout 5 s, partition 15 s): its SCSI error handling
+#      sends ABORT TASK (and more if that is not answered in time); the
+#      manager counts it, the write ends (no hang), and after the heal
+#      proxied I/O works again.
 # Every case ends with the data verified.
 # Expected and observed behaviour: Documentation/faults.rst.
-# timeout: 720
+# timeout: 900
 
 . "$(dirname "$0")/../lib/vmlib.sh"
 . "$(dirname "$0")/../lib/reflect_fault.sh"
@@ -213,6 +218,52 @@ case_c2() {
 	pre_intact "$DEV"
 }
 
+# The manager's count of task management requests that abort or reset.
+tmf_count() {
+	awk '/^task_mgmt_(aborts|resets) / { n += $2 } END { print n + 0 }' \
+		"$RFL/$P:vol/tpgt_1/statistics"
+}
+
+# d. The stock host's command timeout (5 s) runs out while the manager
+# holds its proxied write (the manager's session to B is recovering). The
+# host's SCSI error handling sends ABORT TASK; the manager's LIO core
+# finishes the abort once the held backing command ends (after the heal,
+# or at the backing replacement_timeout), and open-iscsi escalates (LU
+# reset, session recovery) if that is later than its abort timeout.
+case_d() {
+	local t0 rc out hp dev=/sys/block/${SDEV#/dev/}/device
+	t0=$(tmf_count)
+	head -c $((1 << 20)) /dev/urandom >/tmp/patd
+	echo 5 >"$dev/timeout" || return 1
+	mark d
+	mpart on || return 1
+	(sleep 15; mpart off; mark d-heal) &
+	hp=$!
+	out=$(timeout 400 dd if=/tmp/patd of="$SDEV" bs=1M seek=24 oflag=direct status=none 2>&1)
+	rc=$?
+	wait $hp
+	echo 120 >"$dev/timeout"
+	log "stock host's write: rc $rc: $out"
+	log "manager: $(grep -E '^task_mgmt' "$RFL/$P:vol/tpgt_1/statistics" | tr '\n' ' ')"
+	log "stock host's device: $(cat "$dev/state")"
+	since d | grep -E "reflect|disk-b|10\.0\.0\.12|${SDEV#/dev/}\]|connection[0-9]|session[0-9]" |
+		grep -v "fault_manager_disk" | head -n 30
+	[ $rc -ne 124 ] || { echo "the stock host's write hung"; return 1; }
+	[ "$(tmf_count)" -gt "$t0" ] ||
+		{ echo "the manager counted no abort or reset"; return 1; }
+	wait_for 240 b_back d || { echo "manager's session to B not back"; return 1; }
+	wait_for 120 proxied_ok || { echo "proxied I/O does not work again"; return 1; }
+	# A write that succeeded is there; one that failed is written again.
+	if [ $rc -ne 0 ]; then
+		dd if=/tmp/patd of="$SDEV" bs=1M seek=24 oflag=direct status=none || return 1
+	fi
+	dd if="$SDEV" of=/tmp/patd.back bs=1M skip=24 count=1 iflag=direct status=none &&
+		cmp /tmp/patd /tmp/patd.back || { echo "the write is not there"; return 1; }
+	cmp <(dd if="$DEV" bs=1M skip=24 count=1 iflag=direct status=none) /tmp/patd ||
+		{ echo "the reflecting host reads other data"; return 1; }
+	pre_intact "$SDEV" && pre_intact "$DEV"
+}
+
 final_verify() {
 	fio_verify "$DEV" $R_HOST && fio_verify "$SDEV" $R_STOCK &&
 		pre_intact "$DEV" && pre_intact "$SDEV"
@@ -223,7 +274,7 @@ stock_logout() {
 	iscsi_stop
 }
 
-t_plan 11
+t_plan 12
 t_run "manager modules and stock LIO load" eval 'modprobe nf_tables && rvol_load' || t_bail "no modules"
 t_run "disks A, B, C; a striped volume exported by reflect" setup || t_bail "no volume"
 t_run "reflect_initiator host logs in with reflection" login || t_bail "no disk"
@@ -239,6 +290,8 @@ t_run "c. SYNCHRONIZE CACHE from the reflecting host during the partition ends w
 	case_c
 t_run "c2. sync (fsync of the reflecting host's disk) during the partition ends, then succeeds after the heal" \
 	case_c2
+t_run "d. the stock host aborts a proxied write the manager holds: counted, the write ends, proxied I/O works after the heal, data verified" \
+	case_d
 t_run "fio verify on both hosts, the pattern intact" final_verify
 log "host: $(tr '\n' ' ' <"$T/stats")"
 log "volume: $(tr '\n' ' ' <"$RVOL_CFG/vol/stats")"
