@@ -95,7 +95,9 @@ struct rfl_ini_stats {
 	atomic64_t cmds;
 	atomic64_t bytes_in;
 	atomic64_t bytes_out;
-	atomic64_t errors;
+	atomic64_t conn_failures;	/* connections declared dead */
+	atomic64_t target_failures;	/* SCSI Response "target failure" */
+	atomic64_t non_good_status;	/* SCSI status not GOOD (UAs too) */
 	atomic64_t reconnects;
 	/* Reflection (sessions to a manager). */
 	atomic64_t reflected;		/* commands completed by reflection */

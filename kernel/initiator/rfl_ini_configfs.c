@@ -509,12 +509,15 @@ static ssize_t rfl_ini_tgt_stats_show(struct config_item *item, char *page)
 
 	return sysfs_emit(page,
 			  "commands %lld\nbytes_in %lld\nbytes_out %lld\n"
-			  "errors %lld\nreconnects %lld\n"
+			  "connection_failures %lld\ntarget_failures %lld\n"
+			  "non_good_status %lld\nreconnects %lld\n"
 			  "reflected %lld\npieces %lld\nbytes_direct %lld\n"
 			  "fallbacks %lld\ninvalid_scripts %lld\n",
 			  atomic64_read(&s->cmds), atomic64_read(&s->bytes_in),
 			  atomic64_read(&s->bytes_out),
-			  atomic64_read(&s->errors),
+			  atomic64_read(&s->conn_failures),
+			  atomic64_read(&s->target_failures),
+			  atomic64_read(&s->non_good_status),
 			  atomic64_read(&s->reconnects),
 			  atomic64_read(&s->reflected),
 			  atomic64_read(&s->pieces),

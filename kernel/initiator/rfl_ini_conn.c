@@ -156,7 +156,7 @@ void rfl_ini_conn_fail(struct rfl_ini_sess *sess, const char *why)
 	if (first && why) {
 		pr_warn_ratelimited("%pISpc: connection failed: %s\n",
 				    &sess->peer, why);
-		atomic64_inc(&sess->tgt->stats.errors);
+		atomic64_inc(&sess->tgt->stats.conn_failures);
 	}
 }
 

@@ -194,7 +194,7 @@ static int rfl_ini_rx_scsi_rsp(struct rfl_ini_sess *sess)
 	if (hdr->response != ISCSI_STATUS_CMD_COMPLETED) {
 		/* Target failure; vendor codes (reflection) come later. */
 		set_host_byte(sc, DID_ERROR);
-		atomic64_inc(&sess->tgt->stats.errors);
+		atomic64_inc(&sess->tgt->stats.target_failures);
 		rfl_ini_task_complete(sess, sc);
 		return 0;
 	}
@@ -207,7 +207,7 @@ static int rfl_ini_rx_scsi_rsp(struct rfl_ini_sess *sess)
 	}
 	rfl_ini_set_resid(sc, hdr->flags, hdr->residual_count);
 	if (hdr->cmd_status)
-		atomic64_inc(&sess->tgt->stats.errors);
+		atomic64_inc(&sess->tgt->stats.non_good_status);
 	rfl_ini_task_complete(sess, sc);
 	return 0;
 }

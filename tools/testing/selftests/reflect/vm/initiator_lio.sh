@@ -106,12 +106,29 @@ ini_stat() {
 	sed -n "s/^$1 //p" "$T/stats"
 }
 
+# stat_causes DEV: a command the target refuses (vendor opcode 0xc0:
+# CHECK CONDITION, INVALID COMMAND OPERATION CODE) counts one
+# non_good_status and nothing else; nothing counts a failure yet.
+stat_causes() {
+	local n0 c0 out
+	n0=$(ini_stat non_good_status)
+	c0=$(ini_stat connection_failures)
+	out=$(sg_raw "$1" c0 00 00 00 00 00 2>&1)
+	log "sg_raw opcode 0xc0: $(echo "$out" | tr '\n' ' ')"
+	log "stats: $(tr '\n' ' ' <"$T/stats")"
+	grep -qi 'check condition' <<<"$out" || { echo "opcode 0xc0 not refused"; return 1; }
+	[ "$(ini_stat non_good_status)" = $((n0 + 1)) ] || return 1
+	[ "$(ini_stat connection_failures)" = "$c0" ] || return 1
+	[ "$(ini_stat target_failures)" = 0 ]
+}
+
 # restart_during_writes DEV: the target goes away twice during fio's
 # writes (the second time while the first recovery may still run); the
 # session comes back and every block verifies.
 restart_during_writes() {
-	local before pid rc
+	local before cf pid rc
 	before=$(ini_stat reconnects)
+	cf=$(ini_stat connection_failures)
 	fio_verify "$1" --size=16m &
 	pid=$!
 	sleep 2
@@ -124,6 +141,8 @@ restart_during_writes() {
 	wait_for 60 grep -qx logged-in "$T/state" || return 1
 	[ "$(ini_stat reconnects)" -gt "$before" ] ||
 		{ echo "no reconnect counted"; return 1; }
+	[ "$(ini_stat connection_failures)" -gt "$cf" ] ||
+		{ echo "no connection failure counted"; return 1; }
 }
 
 # past_replacement_timeout DEV: the target stays away; I/O fails (no
@@ -147,7 +166,7 @@ both_verify() {
 	wait $pid
 }
 
-t_plan 16
+t_plan 17
 t_run "LIO iscsi_target_mod loads" lio_load || t_bail "no LIO"
 BS_A=$(lio_ramdisk rd0 32)
 BS_B=$(lio_ramdisk rd1 32)
@@ -176,6 +195,7 @@ echo 30 >"$T/replacement_timeout"
 t_run "enable with CRC32C digests, InitialR2T=No" eval 'ini_enable CRC32C && ini_negotiated HeaderDigest=CRC32C && ini_negotiated DataDigest=CRC32C && ini_negotiated InitialR2T=No'
 DEV=$(ini_disk)
 t_run "fio verify with digests and unsolicited data" fio_verify "$DEV" --size=16m
+t_run "a refused command counts in non_good_status, not as a failure" stat_causes "$DEV"
 iscsi_start || t_bail "iscsid did not start"
 SDEV=$(iscsi_login $IQN_B $PORTAL)
 t_result $? "open-iscsi logs in beside us (disk ${SDEV:-none})"
