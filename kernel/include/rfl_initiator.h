@@ -39,6 +39,9 @@ struct rfl_lu_info {
 	u32 block_size;
 	u8 id[RFL_LU_ID_MAX];		/* preferred VPD 0x83 designator */
 	u8 id_len;			/* 0: the LU reported none */
+	int tpgt;			/* TargetPortalGroupTag the target
+					 * sent at login; -1 if it sent none
+					 */
 };
 
 struct rfl_lu;

@@ -209,6 +209,10 @@ struct rfl_ini_sess {
 	struct rfl_params params;	/* negotiated */
 	u16 tsih;
 	u16 can_queue;
+	int tpgt;			/* from the last login; -1: none.
+					 * Written by login, read by LU open:
+					 * READ/WRITE_ONCE
+					 */
 
 	/*
 	 * lock: the CmdSN window (cmd_sn, exp_cmd_sn, max_cmd_sn), the task

@@ -526,7 +526,8 @@ static int rfl_ini_security(struct rfl_ini_login *l)
 	bool chap = sess->cfg.chap_userid[0];
 	char name[RFL_NAME_MAX + 1];
 	struct rfl_text_buf tb;
-	const struct rfl_kv *am;
+	const struct rfl_kv *am, *tag;
+	u64 n;
 	int ret;
 
 	rfl_tb_init(&tb, l->tx_text, RFL_INI_LOGIN_BUF);
@@ -543,6 +544,13 @@ static int rfl_ini_security(struct rfl_ini_login *l)
 				tb.len);
 	if (ret)
 		return ret;
+	/* Sent by the target in its first Login Response (RFC 7143 13.9). */
+	tag = rfl_text_find(l->kvs, l->nkv, "TargetPortalGroupTag");
+	if (tag && !rfl_num_decode(tag->value, tag->value_len, &n) &&
+	    n <= U16_MAX)
+		WRITE_ONCE(sess->tpgt, n);
+	else
+		WRITE_ONCE(sess->tpgt, -1);
 	am = rfl_text_find(l->kvs, l->nkv, "AuthMethod");
 	if (am && strcmp(am->value, chap ? "CHAP" : "None")) {
 		rfl_ini_set_error(tgt, "login: target answered AuthMethod=%s to %s",

@@ -172,7 +172,8 @@ EXPORT_SYMBOL_GPL(rfl_lu_put);
  * rfl_lu_info() - what an opened LU reported about itself
  * @lu: a referenced LU
  *
- * Return: its capacity, block size and VPD 0x83 designator.
+ * Return: its capacity, block size, VPD 0x83 designator and the portal
+ * group tag its target sent at login.
  */
 const struct rfl_lu_info *rfl_lu_info(const struct rfl_lu *lu)
 {
@@ -439,6 +440,7 @@ struct rfl_lu *rfl_lu_get(struct net *net, const struct rfl_lu_addr *addr,
 	scsi_device_put(sdev);
 	lu->sdev = sdev;
 	ret = rfl_lu_probe(lu, why, why_len);
+	lu->info.tpgt = READ_ONCE(ps->tgt->sess->tpgt);
 	if (ret) {
 		rfl_lu_remove(lu);
 		lu = NULL;

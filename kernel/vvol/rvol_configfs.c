@@ -174,7 +174,50 @@ static ssize_t rvol_vol_stats_show(struct config_item *item, char *page)
 			  atomic64_read(&vol->st_write_same_blocks));
 }
 
+/*
+ * One line per backing target of the map in force: its label, name, LUN,
+ * and what the LU reported when the map was loaded.
+ */
+static ssize_t rvol_vol_backing_show(struct config_item *item, char *page)
+{
+	struct rvol_map *map = rvol_map_get(to_vol(item));
+	ssize_t len = 0;
+	u32 i;
+
+	if (!map)
+		return 0;
+	for (i = 0; i < map->m.ntargets; i++) {
+		const struct rfl_map_target *mt = &map->m.targets[i];
+		const struct rfl_lu_info *in = &map->info[i];
+		char line[RFL_MAP_LABEL_MAX + RFL_MAP_NAME_MAX +
+			  2 * RFL_LU_ID_MAX + 128];
+		int n;
+
+		n = scnprintf(line, sizeof(line),
+			      "%s %s lun=%llu tpgt=%d blocks=%llu block_size=%u id=",
+			      mt->label, mt->iqn, mt->lun, in->tpgt,
+			      in->capacity, in->block_size);
+		if (in->id_len)	/* %ph stops at 64 bytes */
+			n = bin2hex(line + n, in->id, in->id_len) - line;
+		else
+			n += scnprintf(line + n, sizeof(line) - n, "none");
+		n += scnprintf(line + n, sizeof(line) - n, "\n");
+		/* Room for this line and for the last one. */
+		if (len + n > PAGE_SIZE - 64) {
+			len += scnprintf(page + len, PAGE_SIZE - len,
+					 "(%u more targets not shown)\n",
+					 map->m.ntargets - i);
+			break;
+		}
+		memcpy(page + len, line, n);
+		len += n;
+	}
+	rvol_map_put(map);
+	return len;
+}
+
 CONFIGFS_ATTR(rvol_vol_, block_size);
+CONFIGFS_ATTR_RO(rvol_vol_, backing);
 CONFIGFS_ATTR_RO(rvol_vol_, generation);
 CONFIGFS_ATTR_RO(rvol_vol_, size);
 CONFIGFS_ATTR_RO(rvol_vol_, last_error);
@@ -182,6 +225,7 @@ CONFIGFS_ATTR_RO(rvol_vol_, stats);
 
 static struct configfs_attribute *rvol_vol_attrs[] = {
 	&rvol_vol_attr_block_size,
+	&rvol_vol_attr_backing,
 	&rvol_vol_attr_generation,
 	&rvol_vol_attr_size,
 	&rvol_vol_attr_last_error,

@@ -126,8 +126,8 @@ static void rvol_script_target(struct rvol_map *map, u32 i)
 		memcpy(t->portals[k].addr, mt->portals[k].addr,
 		       sizeof(t->portals[k].addr));
 	}
-	/* The portal group tag of a backing target is not known: 1. */
-	t->tpgt = 1;
+	/* The tag the backing target sent at login; 0 if it sent none. */
+	t->tpgt = map->info[i].tpgt >= 0 ? map->info[i].tpgt : 0;
 	int_to_scsilun(mt->lun, &sl);
 	t->lun = get_unaligned_be64(sl.scsi_lun);
 	t->id = map->info[i].id_len ? map->info[i].id : NULL;

@@ -106,12 +106,13 @@ lio_fileio() {
 }
 
 # lio_iscsi_target IQN ADDR:PORT BACKSTORE...: an iscsi_target_mod target
-# in demo mode (any initiator, no auth) exporting each backstore as a LUN.
-# The portal's socket lives in the caller's network namespace.
+# in demo mode (any initiator, no auth) exporting each backstore as a LUN,
+# in portal group LIO_TPGT (default 1). The portal's socket lives in the
+# caller's network namespace.
 lio_iscsi_target() {
 	local iqn=$1 np=$2 t i=0 b
 	shift 2
-	t=$LIO/iscsi/$iqn/tpgt_1
+	t=$LIO/iscsi/$iqn/tpgt_${LIO_TPGT:-1}
 	mkdir -p "$t" || return 1
 	for b in "$@"; do
 		mkdir -p "$t/lun/lun_$i" || return 1

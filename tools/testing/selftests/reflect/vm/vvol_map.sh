@@ -5,7 +5,9 @@
 # (fileio, 1000 blocks of 512 bytes, iscsi_target_mod on loopback): the
 # worked example loads and reads back in canonical form; overlap, gap,
 # beyond capacity, unknown label, unknown target, unreachable target and
-# bad syntax are refused with a reason and the old map kept; a device
+# bad syntax are refused with a reason and the old map kept; backing
+# shows what each backing LU and target reported (C's portal group tag is
+# 3, learned at login); a device
 # cannot be enabled without a map and an exported volume cannot shrink;
 # a 10,000-extent map loads; teardown and every module unloads.
 
@@ -35,12 +37,30 @@ setup_disks() {
 	for x in a b c; do
 		ip addr add "10.0.0.1$i/32" dev lo || return 1
 		b=$(rvol_disk_file "disk$x" 1000) || return 1
-		lio_iscsi_target "$D:disk-$x" "10.0.0.1$i:3260" "$b" || return 1
+		# C's portal group is 3: the manager must learn it.
+		LIO_TPGT=$([ $x = c ] && echo 3 || echo 1) \
+			lio_iscsi_target "$D:disk-$x" "10.0.0.1$i:3260" "$b" || return 1
 		i=$((i + 1))
 	done
 	b=$(rvol_disk_file diskd 12000) || return 1
 	lio_iscsi_target "$P:disk-d" 127.0.0.1:3273 "$b" || return 1
 	echo "$P:manager" >"$INI/initiator_name"
+}
+
+# backing: one line per target of the map in force, with what each LU
+# and its target reported: the LIO fileio LUs have 1000 blocks of 512
+# bytes and an NAA 6 designator (LIO's OUI 00:14:05, with its 4-byte
+# header), and C's target sent TargetPortalGroupTag=3 at login.
+backing() {
+	local x tag re
+	cat "$V/backing"
+	[ "$(wc -l <"$V/backing")" = 3 ] || return 1
+	for x in A B C; do
+		tag=1
+		[ $x = C ] && tag=3
+		re="^$x $D:disk-${x,,} lun=0 tpgt=$tag blocks=1000 block_size=512 id=01030010600140[0-9a-f]{26}\$"
+		grep -E -q "$re" "$V/backing" || { echo "no line matches $re"; return 1; }
+	done
 }
 
 readback() {
@@ -103,13 +123,14 @@ teardown() {
 	lio_teardown
 }
 
-t_plan 16
+t_plan 17
 t_run "manager modules and stock LIO load" rvol_load || t_bail "no modules"
 t_run "disks A, B, C (1000 blocks, 10.0.0.11-13) and D on iscsi_target_mod" setup_disks || t_bail "no disks"
 mkdir "$V"
 example >$W/example.map
 t_run "worked example loads: generation 1, 3000 blocks" \
 	eval 'rvol_map_write ex $W/example.map && [ "$(cat $V/generation)" = 1 ] && [ "$(cat $V/size)" = 3000 ]'
+t_run "backing: each target's LUN, portal group tag (C: 3), capacity and VPD 0x83 id" backing
 t_run "map reads back in canonical form, and reloads identical" readback
 t_run "refused: overlap" bad overlap -e 's/^linear 510 20 B 300/linear 505 25 B 300/'
 t_run "refused: gap" bad gap -e '/^linear 510 20 B 300/d'
