@@ -271,6 +271,14 @@ struct rfl_ini_sess {
 	struct work_struct err_work;
 	struct delayed_work nop_work;
 	struct delayed_work recovery_work;	/* reconnect and log in */
+	/*
+	 * The target asked for a logout (Async Message, AsyncEvent 1):
+	 * hold new I/O, let the commands in flight end (up to its
+	 * Parameter3 seconds), log out, reconnect. Written by io_work
+	 * before queueing the work; read by the work.
+	 */
+	struct work_struct logout_req_work;
+	u16 logout_req_secs;
 	unsigned long recovery_start;	/* jiffies the connection was lost */
 	unsigned int recovery_delay;	/* seconds until the next attempt */
 	unsigned long connect_tmo;	/* jiffies a connect may take; 0: 15 s */

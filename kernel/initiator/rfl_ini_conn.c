@@ -18,6 +18,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/delay.h>
 #include <linux/nsproxy.h>
 #include <linux/sched.h>
 #include <net/tcp.h>
@@ -161,6 +162,7 @@ void rfl_ini_conn_fail(struct rfl_ini_sess *sess, const char *why)
 }
 
 static void rfl_ini_start_io(struct rfl_ini_sess *sess);
+static void rfl_ini_logout_req_work(struct work_struct *work);
 
 static void rfl_ini_err_work(struct work_struct *work)
 {
@@ -261,6 +263,7 @@ static void rfl_ini_recovery_work(struct work_struct *work)
 	if (!ret && !stopping) {
 		sess->dead = false;
 		sess->window_closed = false;
+		sess->logging_out = false;	/* after a requested logout */
 	}
 	spin_unlock_irqrestore(&sess->lock, flags);
 	if (stopping)
@@ -511,6 +514,7 @@ int rfl_ini_enable_net(struct rfl_ini_tgt *tgt, struct net *net)
 	INIT_WORK(&sess->err_work, rfl_ini_err_work);
 	INIT_DELAYED_WORK(&sess->nop_work, rfl_ini_nop_work);
 	INIT_DELAYED_WORK(&sess->recovery_work, rfl_ini_recovery_work);
+	INIT_WORK(&sess->logout_req_work, rfl_ini_logout_req_work);
 	sess->net = get_net(net);
 	WRITE_ONCE(tgt->state, RFL_INI_LOGGING_IN);
 	spin_lock(&tgt->err_lock);
@@ -569,6 +573,77 @@ static void rfl_ini_logout(struct rfl_ini_sess *sess)
 		pr_warn("%pISpc: no Logout Response\n", &sess->peer);
 }
 
+/* Commands the session has on the wire or in reflection. */
+static unsigned int rfl_ini_inflight(struct rfl_ini_sess *sess)
+{
+	unsigned long flags;
+	unsigned int i, n = 0;
+
+	spin_lock_irqsave(&sess->lock, flags);
+	for (i = 0; i < sess->can_queue; i++)
+		n += !!sess->tasks[i];
+	spin_unlock_irqrestore(&sess->lock, flags);
+	return n;
+}
+
+static bool rfl_ini_gone(struct rfl_ini_sess *sess)
+{
+	unsigned long flags;
+	bool gone;
+
+	spin_lock_irqsave(&sess->lock, flags);
+	gone = sess->dead || sess->stopping;
+	spin_unlock_irqrestore(&sess->lock, flags);
+	return gone;
+}
+
+/*
+ * The target asked for a logout (it is going away, e.g. its portal group
+ * is being disabled). RFC 7143 11.9.1: log out within Parameter3 seconds.
+ * New commands are held (the SCSI targets blocked, as in recovery), those
+ * in flight may end until then (at least 1 s, at most 30 s), the session
+ * logs out, and recovery reconnects like after any loss, with the held
+ * and unfinished commands retried on the new session and
+ * replacement_timeout in force. Nothing counts as a connection failure.
+ */
+static void rfl_ini_logout_req_work(struct work_struct *work)
+{
+	struct rfl_ini_sess *sess = container_of(work, struct rfl_ini_sess,
+						 logout_req_work);
+	unsigned long deadline;
+	unsigned int left;
+
+	mutex_lock(&sess->recovery_mutex);
+	if (rfl_ini_gone(sess)) {
+		mutex_unlock(&sess->recovery_mutex);
+		return;
+	}
+	if (sess->shost && !sess->blocked) {
+		rfl_scsi_block_targets(&sess->shost->shost_gendev);
+		sess->blocked = true;
+	}
+	mutex_unlock(&sess->recovery_mutex);
+	deadline = jiffies + clamp_t(u16, sess->logout_req_secs, 1, 30) * HZ;
+	while ((left = rfl_ini_inflight(sess)) && !rfl_ini_gone(sess) &&
+	       time_before(jiffies, deadline))
+		msleep(50);
+	/*
+	 * recovery_mutex keeps recovery from logging in again between the
+	 * check and the Logout, which would log the new session out. The
+	 * wait for the Logout Response under it is bounded, and err_work
+	 * completes that wait before it takes the mutex.
+	 */
+	mutex_lock(&sess->recovery_mutex);
+	if (!rfl_ini_gone(sess)) {
+		pr_info("%s: %s asked for a logout: logging out (%u command(s) still in flight), then reconnecting\n",
+			config_item_name(&sess->tgt->group.cg_item),
+			sess->cfg.target_iqn, left);
+		rfl_ini_logout(sess);
+		rfl_ini_conn_fail(sess, NULL);
+	}
+	mutex_unlock(&sess->recovery_mutex);
+}
+
 /**
  * rfl_ini_disable() - log out and remove the SCSI host
  * @tgt: the target object, its mutex held
@@ -585,6 +660,7 @@ void rfl_ini_disable(struct rfl_ini_tgt *tgt)
 	spin_lock_irqsave(&sess->lock, flags);
 	sess->stopping = true;
 	spin_unlock_irqrestore(&sess->lock, flags);
+	cancel_work_sync(&sess->logout_req_work);
 	flush_work(&sess->err_work);
 	cancel_delayed_work_sync(&sess->recovery_work);
 	WRITE_ONCE(tgt->state, RFL_INI_LOGGING_OUT);

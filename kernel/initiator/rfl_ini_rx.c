@@ -363,6 +363,12 @@ static int rfl_ini_rx_async(struct rfl_ini_sess *sess)
 	case ISCSI_ASYNC_MSG_SCSI_EVENT:
 		return 0;
 	case ISCSI_ASYNC_MSG_REQUEST_LOGOUT:
+		/* Logged out in order by rfl_ini_logout_req_work(). */
+		sess->logout_req_secs = be16_to_cpu(hdr->param3);
+		pr_info("%pISpc: target requests a logout within %u s\n",
+			&sess->peer, sess->logout_req_secs);
+		queue_work(rfl_ini_wq, &sess->logout_req_work);
+		return 0;
 	case ISCSI_ASYNC_MSG_DROPPING_CONNECTION:
 	case ISCSI_ASYNC_MSG_DROPPING_ALL_CONNECTIONS:
 		pr_info("%pISpc: target ends the session (async event %u)\n",
