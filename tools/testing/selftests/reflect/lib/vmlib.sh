@@ -320,12 +320,17 @@ rvol_load() {
 
 # rvol_disk_file NAME BLOCKS: a fileio LU of BLOCKS 512-byte blocks on
 # /tmp/NAME.img (its bytes readable directly); prints its configfs path.
+# Like targetcli, it gives the LU a unit serial of its own (hex, from
+# NAME), so that LIO reports an NAA designator that differs from disk to
+# disk: without one every LIO LU reports the same T10 vendor designator
+# ("LIO-ORG"), and a host could not tell the disks apart by VPD 0x83.
 rvol_disk_file() {
 	local d=$LIO/core/fileio_0/$1
 	truncate -s $(($2 * 512)) "/tmp/$1.img" || return 1
 	mkdir -p "$d" || return 1
 	echo "fd_dev_name=/tmp/$1.img,fd_dev_size=$(($2 * 512))" >"$d/control" || return 1
 	echo 1 >"$d/enable" || return 1
+	printf '%s' "$1" | md5sum | cut -c1-32 >"$d/wwn/vpd_unit_serial" || return 1
 	echo "$d"
 }
 

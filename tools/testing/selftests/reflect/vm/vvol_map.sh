@@ -50,11 +50,14 @@ setup_disks() {
 # backing: one line per target of the map in force, with what each LU
 # and its target reported: the LIO fileio LUs have 1000 blocks of 512
 # bytes and an NAA 6 designator (LIO's OUI 00:14:05, with its 4-byte
-# header), and C's target sent TargetPortalGroupTag=3 at login.
+# header; rvol_disk_file gives each a serial of its own), and C's target
+# sent TargetPortalGroupTag=3 at login.
 backing() {
 	local x tag re
 	cat "$V/backing"
 	[ "$(wc -l <"$V/backing")" = 3 ] || return 1
+	[ "$(awk '{ print $NF }' "$V/backing" | sort -u | wc -l)" = 3 ] ||
+		{ echo "two disks report the same designator"; return 1; }
 	for x in A B C; do
 		tag=1
 		[ $x = C ] && tag=3
