@@ -134,6 +134,35 @@ static void rvol_script_target(struct rvol_map *map, u32 i)
 	t->id_len = map->info[i].id_len;
 }
 
+/*
+ * Two different LUs of a map that report the same VPD 0x83 designator
+ * (LIO LUs without a unit serial all report "LIO-ORG") cannot be told
+ * apart by a host's check, so a script could reach the wrong one
+ * unnoticed. Legal (the administrator may know better), but said once
+ * per load.
+ */
+static void rvol_map_warn_same_id(struct rvol_vol *vol, struct rvol_map *map)
+{
+	u32 i, j;
+
+	for (i = 0; i < map->m.ntargets; i++) {
+		const struct rfl_lu_info *a = &map->info[i];
+
+		for (j = i + 1; a->id_len && j < map->m.ntargets; j++) {
+			const struct rfl_lu_info *b = &map->info[j];
+
+			if (map->lus[i] == map->lus[j] ||
+			    a->id_len != b->id_len ||
+			    memcmp(a->id, b->id, a->id_len))
+				continue;
+			pr_warn("volume %s: targets %s and %s report the same VPD 0x83 designator: hosts cannot tell them apart (give each LU its own unit serial)\n",
+				vol->name, map->m.targets[i].label,
+				map->m.targets[j].label);
+			return;
+		}
+	}
+}
+
 /* The canonical text of a parsed map, for reading it back. */
 static int rvol_map_text(struct rvol_map *map)
 {
@@ -252,6 +281,7 @@ int rvol_map_load(struct rvol_vol *vol, const char *text, u32 len)
 		caps[i] = map->info[i].capacity;
 		rvol_script_target(map, i);
 	}
+	rvol_map_warn_same_id(vol, map);
 	ret = rfl_map_check_capacity(&map->m, caps, &merr);
 	if (ret) {
 		line = merr.line;

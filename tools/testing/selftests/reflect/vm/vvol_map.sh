@@ -7,7 +7,8 @@
 # beyond capacity, unknown label, unknown target, unreachable target and
 # bad syntax are refused with a reason and the old map kept; backing
 # shows what each backing LU and target reported (C's portal group tag is
-# 3, learned at login); a device
+# 3, learned at login); a map over two LUs with one designator loads with
+# a warning; a device
 # cannot be enabled without a map and an exported volume cannot shrink;
 # a 10,000-extent map loads; teardown and every module unloads.
 
@@ -44,6 +45,10 @@ setup_disks() {
 	done
 	b=$(rvol_disk_file diskd 12000) || return 1
 	lio_iscsi_target "$P:disk-d" 127.0.0.1:3273 "$b" || return 1
+	# E is another LU with A's unit serial: the same designator.
+	b=$(rvol_disk_file diske 1000) || return 1
+	printf diska | md5sum | cut -c1-32 >"$b/wwn/vpd_unit_serial" || return 1
+	lio_iscsi_target "$P:disk-e" 127.0.0.1:3274 "$b" || return 1
 	echo "$P:manager" >"$INI/initiator_name"
 }
 
@@ -64,6 +69,27 @@ backing() {
 		re="^$x $D:disk-${x,,} lun=0 tpgt=$tag blocks=1000 block_size=512 id=01030010600140[0-9a-f]{26}\$"
 		grep -E -q "$re" "$V/backing" || { echo "no line matches $re"; return 1; }
 	done
+}
+
+# same_id: a map over A and E (two LUs, one designator) loads, and the
+# manager says hosts cannot tell them apart; the example (A, B, C) does
+# not draw the warning.
+same_id() {
+	local n
+	n=$(dmesg | grep -c "report the same VPD 0x83 designator")
+	[ "$n" = 0 ] || { echo "warned for distinct designators"; return 1; }
+	mkdir "$RVOL_CFG/dup" || return 1
+	cat >$W/dup.map <<-MAP
+	target A $D:disk-a 10.0.0.11:3260 0
+	target E $P:disk-e 127.0.0.1:3274 0
+	linear 0 100 A 0
+	linear 100 100 E 0
+	MAP
+	rvol_map_write dup $W/dup.map || { rmdir "$RVOL_CFG/dup"; return 1; }
+	grep -E "^[AE] " "$RVOL_CFG/dup/backing"
+	rmdir "$RVOL_CFG/dup" || return 1
+	dmesg | grep "report the same VPD 0x83 designator"
+	dmesg | grep -q "volume dup: targets A and E report the same VPD 0x83 designator: hosts cannot tell them apart"
 }
 
 readback() {
@@ -126,14 +152,15 @@ teardown() {
 	lio_teardown
 }
 
-t_plan 17
+t_plan 18
 t_run "manager modules and stock LIO load" rvol_load || t_bail "no modules"
-t_run "disks A, B, C (1000 blocks, 10.0.0.11-13) and D on iscsi_target_mod" setup_disks || t_bail "no disks"
+t_run "disks A, B, C (1000 blocks, 10.0.0.11-13), D and E on iscsi_target_mod" setup_disks || t_bail "no disks"
 mkdir "$V"
 example >$W/example.map
 t_run "worked example loads: generation 1, 3000 blocks" \
 	eval 'rvol_map_write ex $W/example.map && [ "$(cat $V/generation)" = 1 ] && [ "$(cat $V/size)" = 3000 ]'
 t_run "backing: each target's LUN, portal group tag (C: 3), capacity and VPD 0x83 id" backing
+t_run "two LUs with one designator: the map loads, the manager warns" same_id
 t_run "map reads back in canonical form, and reloads identical" readback
 t_run "refused: overlap" bad overlap -e 's/^linear 510 20 B 300/linear 505 25 B 300/'
 t_run "refused: gap" bad gap -e '/^linear 510 20 B 300/d'
