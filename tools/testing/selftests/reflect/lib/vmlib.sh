@@ -330,7 +330,8 @@ rvol_disk_file() {
 	mkdir -p "$d" || return 1
 	echo "fd_dev_name=/tmp/$1.img,fd_dev_size=$(($2 * 512))" >"$d/control" || return 1
 	echo 1 >"$d/enable" || return 1
-	printf '%s' "$1" | md5sum | cut -c1-32 >"$d/wwn/vpd_unit_serial" || return 1
+	# (head, not cut: tests define a function named cut)
+	printf '%s' "$1" | md5sum | head -c 32 >"$d/wwn/vpd_unit_serial" || return 1
 	echo "$d"
 }
 

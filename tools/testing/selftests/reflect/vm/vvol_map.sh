@@ -47,7 +47,7 @@ setup_disks() {
 	lio_iscsi_target "$P:disk-d" 127.0.0.1:3273 "$b" || return 1
 	# E is another LU with A's unit serial: the same designator.
 	b=$(rvol_disk_file diske 1000) || return 1
-	printf diska | md5sum | cut -c1-32 >"$b/wwn/vpd_unit_serial" || return 1
+	printf diska | md5sum | head -c 32 >"$b/wwn/vpd_unit_serial" || return 1
 	lio_iscsi_target "$P:disk-e" 127.0.0.1:3274 "$b" || return 1
 	echo "$P:manager" >"$INI/initiator_name"
 }
