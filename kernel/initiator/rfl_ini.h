@@ -275,10 +275,13 @@ struct rfl_ini_sess {
 	 * The target asked for a logout (Async Message, AsyncEvent 1):
 	 * hold new I/O, let the commands in flight end (up to its
 	 * Parameter3 seconds), log out, reconnect. Written by io_work
-	 * before queueing the work; read by the work.
+	 * before queueing the work; read by the work. logout_req_conn is
+	 * the connection it was asked on (the reconnects count then): a
+	 * request left over from a connection since replaced is dropped.
 	 */
 	struct work_struct logout_req_work;
 	u16 logout_req_secs;
+	s64 logout_req_conn;
 	unsigned long recovery_start;	/* jiffies the connection was lost */
 	unsigned int recovery_delay;	/* seconds until the next attempt */
 	unsigned long connect_tmo;	/* jiffies a connect may take; 0: 15 s */

@@ -586,6 +586,11 @@ static unsigned int rfl_ini_inflight(struct rfl_ini_sess *sess)
 	return n;
 }
 
+/*
+ * The connection a logout was asked on is gone: dead, stopping, or
+ * already replaced by recovery (which counts reconnects under
+ * recovery_mutex, held by the caller for the last check).
+ */
 static bool rfl_ini_gone(struct rfl_ini_sess *sess)
 {
 	unsigned long flags;
@@ -594,7 +599,8 @@ static bool rfl_ini_gone(struct rfl_ini_sess *sess)
 	spin_lock_irqsave(&sess->lock, flags);
 	gone = sess->dead || sess->stopping;
 	spin_unlock_irqrestore(&sess->lock, flags);
-	return gone;
+	return gone || atomic64_read(&sess->tgt->stats.reconnects) !=
+		       sess->logout_req_conn;
 }
 
 /*

@@ -365,6 +365,7 @@ static int rfl_ini_rx_async(struct rfl_ini_sess *sess)
 	case ISCSI_ASYNC_MSG_REQUEST_LOGOUT:
 		/* Logged out in order by rfl_ini_logout_req_work(). */
 		sess->logout_req_secs = be16_to_cpu(hdr->param3);
+		sess->logout_req_conn = atomic64_read(&sess->tgt->stats.reconnects);
 		pr_info("%pISpc: target requests a logout within %u s\n",
 			&sess->peer, sess->logout_req_secs);
 		queue_work(rfl_ini_wq, &sess->logout_req_work);
