@@ -235,12 +235,17 @@ static int rfl_ini_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *sc)
 		/*
 		 * Connection lost, recovery about to block the targets: the
 		 * command waits with the others for the new connection (or
-		 * fails with them after replacement_timeout). Only a target
-		 * being disabled fails it now.
+		 * fails with them after replacement_timeout). A target being
+		 * disabled fails it now, and so does a session past
+		 * replacement_timeout: its devices are offline, but one
+		 * added since (the LU pool probing a LU) is not, and its
+		 * INQUIRY would be requeued here for as long as the target
+		 * stays away, with the scan holding the host's scan_mutex.
 		 */
-		if (!stopping)
+		if (!stopping && READ_ONCE(sess->tgt->state) != RFL_INI_FAILED)
 			return SCSI_MLQUEUE_TARGET_BUSY;
-		set_host_byte(sc, DID_TRANSPORT_FAILFAST);
+		set_host_byte(sc, stopping ? DID_TRANSPORT_FAILFAST :
+				  DID_NO_CONNECT);
 		scsi_done(sc);
 		return 0;
 	}
