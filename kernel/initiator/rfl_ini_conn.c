@@ -164,6 +164,15 @@ void rfl_ini_conn_fail(struct rfl_ini_sess *sess, const char *why)
 static void rfl_ini_start_io(struct rfl_ini_sess *sess);
 static void rfl_ini_logout_req_work(struct work_struct *work);
 
+/* Hold the SCSI targets' I/O in their queues; recovery_mutex held. */
+static void rfl_ini_block(struct rfl_ini_sess *sess)
+{
+	if (sess->blocked)
+		return;
+	rfl_scsi_block_targets(&sess->shost->shost_gendev);
+	sess->blocked = true;
+}
+
 static void rfl_ini_err_work(struct work_struct *work)
 {
 	struct rfl_ini_sess *sess = container_of(work, struct rfl_ini_sess,
@@ -198,10 +207,7 @@ static void rfl_ini_err_work(struct work_struct *work)
 	 * handed back now wait in their queues for the new connection.
 	 */
 	mutex_lock(&sess->recovery_mutex);
-	if (!sess->blocked) {
-		rfl_scsi_block_targets(&sess->shost->shost_gendev);
-		sess->blocked = true;
-	}
+	rfl_ini_block(sess);
 	rfl_ini_fail_all(sess, DID_IMM_RETRY);
 	WRITE_ONCE(sess->tgt->state, RFL_INI_RECOVERING);
 	sess->recovery_start = jiffies;
@@ -624,10 +630,7 @@ static void rfl_ini_logout_req_work(struct work_struct *work)
 		mutex_unlock(&sess->recovery_mutex);
 		return;
 	}
-	if (sess->shost && !sess->blocked) {
-		rfl_scsi_block_targets(&sess->shost->shost_gendev);
-		sess->blocked = true;
-	}
+	rfl_ini_block(sess);
 	mutex_unlock(&sess->recovery_mutex);
 	deadline = jiffies + clamp_t(u16, sess->logout_req_secs, 1, 30) * HZ;
 	while ((left = rfl_ini_inflight(sess)) && !rfl_ini_gone(sess) &&

@@ -23,13 +23,14 @@
 # The manager's portal group off for 2 s during writes; the host answers
 # its request to log out with a Logout.
 mgr_flap_case() {
-	local lo0 cf0 st=$RFL/$P:vol/tpgt_1/statistics
+	local lo0 cf0 klog st=$RFL/$P:vol/tpgt_1/statistics
 	lo0=$(awk '$1 == "logouts" { print $2 }' "$st")
 	cf0=$(hstat connection_failures)
 	echo "fault_reflect: mgr_flap" >/dev/kmsg
 	during_writes mgr_flap || return 1
-	dmesg | sed -n '/fault_reflect: mgr_flap$/,$p' | grep -E "reflect_(initiator|target)" | head -n 12
-	dmesg | sed -n '/fault_reflect: mgr_flap$/,$p' | grep -q "asked for a logout: logging out" ||
+	klog=$(dmesg | sed -n '/fault_reflect: mgr_flap$/,$p')
+	grep -E "reflect_(initiator|target)" <<<"$klog" | head -n 12
+	grep -q "asked for a logout: logging out" <<<"$klog" ||
 		{ echo "the host did not log out on request"; return 1; }
 	[ "$(awk '$1 == "logouts" { print $2 }' "$st")" = $((lo0 + 1)) ] ||
 		{ echo "the manager counted no Logout"; return 1; }
