@@ -94,23 +94,70 @@ during_writes() {
 	return $rc
 }
 
+# login_accepts X: logins disk X's stock LIO target has accepted so far.
+login_accepts() {
+	cat "$LIO/iscsi/$D:disk-$1/fabric_statistics/iscsi_login_stats/accepts"
+}
+
 disk_flap() {
 	echo 0 >"$LIO/iscsi/$D:disk-b/tpgt_1/enable" || return 1
 	sleep 3
 	echo 1 >"$LIO/iscsi/$D:disk-b/tpgt_1/enable"
 }
 
-# cut on|off: the host loses the disks, keeps the manager.
+# Disabling a portal group ends its sessions, so the flap is proven by a
+# login accepted after it (the host's pooled session, which fio keeps
+# busy, must come back); without the flap nothing logs in again.
+disk_flap_case() {
+	local a0
+	a0=$(login_accepts b)
+	during_writes disk_flap || return 1
+	wait_for 120 eval '[ "$(login_accepts b)" -gt "$a0" ]' ||
+		{ echo "no session to disk B logged in again after the flap"; return 1; }
+	log "disk B: $(($(login_accepts b) - a0)) login(s) after the flap"
+}
+
+# cut on|off: the host loses the disks, keeps the manager. "cut off"
+# leaves in $CUT_DROPPED the number of packets the cut dropped.
 cut() {
 	if [ "$1" = on ]; then
 		ip netns exec host nft -f - <<-EOF
 		table inet rflfault {
-			chain out { type filter hook output priority 0; ip daddr 10.0.0.0/24 drop; }
+			chain out { type filter hook output priority 0; ip daddr 10.0.0.0/24 counter drop; }
 		}
 		EOF
 	else
+		CUT_DROPPED=$(ip netns exec host nft list table inet rflfault |
+			sed -n 's/.*counter packets \([0-9]*\) .*/\1/p')
 		ip netns exec host nft delete table inet rflfault
 	fi
+}
+
+# A cut of 3 s during writes, shorter than every timeout of the pooled
+# sessions but the NOP-Out ping's (2 s interval, 3 s timeout): packets to
+# the disks are dropped, TCP retransmits them or the pooled sessions
+# reconnect, and no write is lost.
+short_cut() {
+	cut on || return 1
+	echo "reflect_fault: cut on" >/dev/kmsg
+	sleep 3
+	cut off
+	echo "reflect_fault: cut off" >/dev/kmsg
+}
+
+short_cut_case() {
+	local f0 r0
+	f0=$(hstat fallbacks)
+	r0=$(hstat reconnects)
+	CUT_DROPPED=
+	during_writes short_cut || return 1
+	log "short cut: $CUT_DROPPED packet(s) dropped; host fallbacks +$(($(hstat fallbacks) - f0))"
+	dmesg | sed -n '/reflect_fault: cut on$/,$p' | grep reflect_ | head -n 12
+	[ "${CUT_DROPPED:-0}" -gt 0 ] ||
+		{ echo "the cut dropped nothing: the host was not sending to the disks"; return 1; }
+	# The host's session to the manager is not cut.
+	[ "$(hstat reconnects)" = "$r0" ] ||
+		{ echo "the host's session to the manager reconnected"; return 1; }
 }
 
 # The cut comes first and the writes after it, so that every command
