@@ -93,6 +93,7 @@ enum rfl_stat_id {
 	RFL_ST_TMF_ABORTS,		/* ABORT TASK (SET), CLEAR TASK SET/ACA */
 	RFL_ST_TMF_RESETS,		/* LOGICAL UNIT / TARGET WARM/COLD RESET */
 	RFL_ST_TMF_UNSUPPORTED,		/* other functions (TASK REASSIGN) */
+	RFL_ST_DATA_OUT_DISCARDS,	/* Data-Out of no live task: dropped */
 	RFL_ST_NR
 };
 

@@ -308,6 +308,12 @@ int rfl_cmd_rx_data_out(struct rfl_conn *conn)
 	if (!cmd || (cmd->flags & RFL_CMD_MUTE) ||
 	    !(cmd->flags & RFL_CMD_LIO)) {
 		spin_unlock_bh(&conn->txq_lock);
+		/*
+		 * Data for a task that is gone (aborted, or never known) is
+		 * discarded and counted; it is logged only when solicited, as
+		 * unsolicited data may trail any abort.
+		 */
+		rfl_stat_inc(conn->tpg, RFL_ST_DATA_OUT_DISCARDS);
 		if (ttt != ISCSI_RESERVED_TAG)
 			pr_warn_ratelimited("%pISpc: Data-Out for unknown ITT 0x%x TTT 0x%x dropped\n",
 					    &conn->peer, itt, ttt);

@@ -37,6 +37,7 @@ static const char * const rfl_stat_names[RFL_ST_NR] = {
 	[RFL_ST_TMF_ABORTS]		= "task_mgmt_aborts",
 	[RFL_ST_TMF_RESETS]		= "task_mgmt_resets",
 	[RFL_ST_TMF_UNSUPPORTED]	= "task_mgmt_unsupported",
+	[RFL_ST_DATA_OUT_DISCARDS]	= "data_out_discards",
 };
 
 static ssize_t rfl_tpg_statistics_show(struct config_item *item, char *page)

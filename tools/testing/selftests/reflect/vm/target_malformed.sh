@@ -25,10 +25,11 @@ t_run "raw peer: login, Rejects, drops, pings, oversized segment" peer all
 t_run "log: vendor opcode" new_log "vendor-specific opcode|opcode 0x1c" 1
 t_run "log: Login in full feature phase" new_log "Login PDU in full feature phase" 1
 t_run "log: Data-Out for an unknown task" new_log "Data-Out for unknown ITT" 1
-t_run "log and statistics: CmdSN outside the window, oversized segment" \
+t_run "log and statistics: CmdSN outside the window, oversized segment, Data-Out discarded" \
 	eval 'new_log "CmdSN 2147418112, expected" 1 &&
 	new_log "malformed NOP-Out PDU" 1 &&
-	stats_delta logins=1 rejects_sent=2 cmdsn_drops=1 protocol_error_drops=1'
+	stats_delta logins=1 rejects_sent=2 cmdsn_drops=1 protocol_error_drops=1 \
+		data_out_discards=1'
 stats_snap
 t_run "bad header digest drops the connection" \
 	eval 'peer hdigest && new_log "header digest error" 1 &&
