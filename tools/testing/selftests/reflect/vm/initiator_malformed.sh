@@ -7,8 +7,9 @@
 # a wrong header digest, a StatSN jump, a truncated PDU and close, a
 # reserved opcode. Each time the initiator logs one line naming the cause
 # and, except for the StatSN jump (logged, the session goes on), drops the
-# connection and reinstates the session; the target object is then
-# disabled and removed, and the module unloads at the end.
+# connection and reinstates the session (connection_failures counts it
+# once); the target object is then disabled and removed, and the module
+# unloads at the end.
 
 . "$(dirname "$0")/../lib/vmlib.sh"
 
@@ -48,7 +49,8 @@ logged_in_again() {
 
 # scenario NAME DIGEST DROPS PATTERN: the fake target misbehaves as NAME;
 # dmesg shows PATTERN exactly once; with DROPS 1 the connection was
-# dropped and the session came back; then disable and rmdir.
+# dropped and the session came back; connection_failures is DROPS; then
+# disable and rmdir.
 scenario() {
 	local name=$1 digest=$2 drops=$3 pattern=$4 t=$INI/targets/$1 n
 	DMESG_BASE=$(dmesg | wc -l)
@@ -80,6 +82,9 @@ scenario() {
 	log "$name: $n line(s): $(new_log | grep "reflect_initiator: .*$pattern" | head -n 1)"
 	[ "$n" -eq 1 ] || { new_log | grep reflect_initiator; return 1; }
 	log "$name: state $(cat "$t/state"), $(tr '\n' ' ' <"$t/stats")"
+	# Each dropped connection is counted once, and only then.
+	[ "$(stat_of "$name" connection_failures)" = "$drops" ] ||
+		{ echo "connection_failures is not $drops"; cat "$t/stats"; return 1; }
 	timeout 300 sh -c "echo 0 >$t/enable" || { echo "disable failed"; return 1; }
 	[ "$(cat "$t/state")" = disabled ] || return 1
 	rmdir "$t" || return 1
