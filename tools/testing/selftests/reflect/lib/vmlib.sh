@@ -78,6 +78,17 @@ wait_for() {
 	"$@"
 }
 
+# rmmod_refused MODULE: rmmod MODULE must fail (it is in use) and leave it
+# loaded; the refusal is logged.
+rmmod_refused() {
+	if rmmod "$1" 2>/tmp/rmmod.err; then
+		echo "rmmod $1 succeeded while it is in use"
+		return 1
+	fi
+	log "rmmod $1: $(cat /tmp/rmmod.err)"
+	lsmod | grep -q "^$1 " || { echo "$1 is gone"; return 1; }
+}
+
 # ---------------------------------------------------------------- stock LIO
 
 LIO=/sys/kernel/config/target

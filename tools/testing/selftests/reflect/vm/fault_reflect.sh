@@ -88,18 +88,9 @@ mgr_cut_case() {
 # pinned by its configfs objects), reflect_initiator (the host's session
 # and both sides' pooled sessions to the disks) and reflect_target are
 # refused, and the volume still verifies after.
-refused_rmmod() {
-	if rmmod "$1" 2>/tmp/rmmod.err; then
-		echo "rmmod $1 succeeded with the volume live"
-		return 1
-	fi
-	log "rmmod $1: $(cat /tmp/rmmod.err)"
-	lsmod | grep -q "^$1 " || { echo "$1 is gone"; return 1; }
-}
-
 rmmod_live_case() {
-	refused_rmmod target_core_reflect && refused_rmmod reflect_initiator &&
-		refused_rmmod reflect_target && refused_rmmod reflect_proto || return 1
+	rmmod_refused target_core_reflect && rmmod_refused reflect_initiator &&
+		rmmod_refused reflect_target && rmmod_refused reflect_proto || return 1
 	fio_verify "$DEV" --size=8m
 }
 
