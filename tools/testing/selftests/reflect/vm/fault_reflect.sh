@@ -7,8 +7,8 @@
 #     and the manager lose their sessions to it; the disk must accept a
 #     login again after it);
 #   - the host cut off from the disks for 3 s (nftables; shorter than the
-#     pooled sessions' timeouts): the cut must drop packets, the host's
-#     session to the manager must not reconnect;
+#     pooled sessions' replacement_timeout): the cut must drop packets,
+#     the host's session to the manager must not reconnect;
 #   - the host cut off from the disks but not from the manager (nftables):
 #     the host's pieces fail and every command is re-driven through the
 #     manager (proxy), so the writer sees no error;
@@ -50,10 +50,11 @@ mgr_flap_case() {
 }
 
 # The host cut off from the manager (not from the disks) for 15 s during
-# writes: longer than the default ping (5 s idle, 5 s for the answer), so
-# the session to the manager is declared dead, its commands are held, and
-# it is reinstated once the cut ends, well within replacement_timeout (60
-# s). Commands whose reflection status arrived carry on to the disks.
+# writes: longer than the default ping (one every 5 s, 5 s for its
+# answer), so the session to the manager is declared dead, its commands
+# are held, and it is reinstated once the cut ends, well within
+# replacement_timeout (60 s). Commands whose reflection status arrived
+# carry on to the disks.
 mgr_cut() {
 	ip netns exec host nft -f - <<-EOF
 	table inet rflmgrcut {
