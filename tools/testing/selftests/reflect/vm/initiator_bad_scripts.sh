@@ -248,11 +248,14 @@ proxy() {
 }
 
 teardown() {
+	local mods="iscsi_target_mod target_core_file target_core_iblock"
 	rmmod reflect_initiator && rmmod reflect_proto || return 1
 	lio_teardown
 	# The fabric's configfs group holds iscsi_target_mod.
 	rmdir "$LIO/iscsi" || return 1
-	wait_for 60 modprobe -r iscsi_target_mod target_core_file target_core_iblock sg ||
+	# sg is built in on the debug kernel (no initstate), a module on 6.1.
+	[ -e /sys/module/sg/initstate ] && mods="$mods sg"
+	wait_for 60 modprobe -r $mods ||
 		{ lsmod | grep -E 'target|iscsi'; return 1; }
 }
 
