@@ -219,7 +219,10 @@ struct rfl_conn {
 	struct socket *sock;
 	struct sockaddr_storage peer, local;
 	enum rfl_conn_state state;	/* io_work only */
-	/* Set under txq_lock when teardown starts; then no io_work. */
+	/*
+	 * Set under txq_lock when teardown starts; io_work reads it without
+	 * the lock (READ_ONCE) and does nothing more.
+	 */
 	bool dead;
 	struct list_head tpg_node;	/* on tpg->conns */
 	struct work_struct io_work;

@@ -82,6 +82,15 @@ static void rfl_io_work(struct work_struct *work)
 	int budget = RFL_IO_BUDGET;
 	int rx, tx;
 
+	/*
+	 * A failed connection waits for its release: receiving again (the
+	 * socket may wake this work before the release cancels it) would
+	 * parse the same bad header twice, logging and counting it twice.
+	 * Whatever must still go out after the failure (a held Logout
+	 * Response) is sent by rfl_conn_release_work().
+	 */
+	if (READ_ONCE(conn->dead))
+		return;
 	do {
 		rx = rfl_rx_work(conn, &budget);
 		if (rx < 0)
@@ -201,7 +210,7 @@ void rfl_conn_fail(struct rfl_conn *conn, const char *why)
 	 */
 	spin_lock_bh(&conn->txq_lock);
 	first = !conn->dead;
-	conn->dead = true;
+	WRITE_ONCE(conn->dead, true);
 	if (first)
 		queue_work(rfl_release_wq, &conn->release_work);
 	spin_unlock_bh(&conn->txq_lock);
