@@ -80,6 +80,73 @@ static DEFINE_SPINLOCK(rfl_pool_lock);
 static LIST_HEAD(rfl_pool);
 static struct delayed_work rfl_pool_reaper;
 
+/*
+ * Failed session opens, shared with the opens of the same target that
+ * were already waiting for rfl_pool_mutex when it failed: they take its
+ * result at once instead of each trying again in turn (a portal that
+ * does not answer costs up to 15 s per connect, and while a disk is cut
+ * off every reflected command touching it would wait for a connect of
+ * its own). An open that starts after the failure tries again, so a
+ * target that is back is found at once. The table is under
+ * rfl_pool_mutex; rfl_pool_fail_seq (failures so far) is read without it
+ * by each open as it starts.
+ */
+#define RFL_POOL_FAILS		16
+#define RFL_POOL_WHY		160
+
+struct rfl_pool_fail {
+	u64 seq;			/* 0: unused */
+	u64 net_cookie;
+	int err;
+	char iqn[RFL_NAME_MAX + 1];
+	char why[RFL_POOL_WHY];
+};
+
+static struct rfl_pool_fail rfl_pool_fails[RFL_POOL_FAILS];
+static atomic64_t rfl_pool_fail_seq;
+
+/* The failure of an open of @iqn that ended after @since; rfl_pool_mutex. */
+static int rfl_pool_fail_shared(struct net *net, const char *iqn, u64 since,
+				char *why, size_t why_len)
+{
+	struct rfl_pool_fail *f;
+	unsigned int i;
+
+	for (i = 0; i < RFL_POOL_FAILS; i++) {
+		f = &rfl_pool_fails[i];
+		if (f->seq > since && f->net_cookie == net->net_cookie &&
+		    !strcmp(f->iqn, iqn)) {
+			snprintf(why, why_len, "%s", f->why);
+			return f->err;
+		}
+	}
+	return 0;
+}
+
+/* Remember a failed open of @iqn in place of its last or the oldest one. */
+static void rfl_pool_fail_note(struct net *net, const char *iqn, int err,
+			       const char *why)
+{
+	struct rfl_pool_fail *f, *slot = &rfl_pool_fails[0];
+	unsigned int i;
+
+	for (i = 0; i < RFL_POOL_FAILS; i++) {
+		f = &rfl_pool_fails[i];
+		if (f->seq && f->net_cookie == net->net_cookie &&
+		    !strcmp(f->iqn, iqn)) {
+			slot = f;
+			break;
+		}
+		if (f->seq < slot->seq)
+			slot = f;
+	}
+	slot->net_cookie = net->net_cookie;
+	slot->err = err;
+	strscpy(slot->iqn, iqn, sizeof(slot->iqn));
+	strscpy(slot->why, why, sizeof(slot->why));
+	slot->seq = atomic64_inc_return(&rfl_pool_fail_seq);
+}
+
 static void rfl_pool_type_release(struct config_item *item)
 {
 	kfree(container_of(to_config_group(item), struct rfl_ini_tgt, group));
@@ -377,7 +444,9 @@ out:
  * LU: added to the session's SCSI host without an upper-level driver,
  * probed with READ CAPACITY(16) and VPD page 0x83 (designator preferred
  * in the order NAA, EUI-64, SCSI name string, T10 vendor ID, stored with
- * its 4-byte header).
+ * its 4-byte header). Opens are serialised; one that was waiting while
+ * an open of the same target's session failed returns that failure (its
+ * error and reason) without trying again.
  *
  * Context: process context; sleeps (connect and login: up to 15 s per
  * step and portal).
@@ -389,11 +458,13 @@ out:
 struct rfl_lu *rfl_lu_get(struct net *net, const struct rfl_lu_addr *addr,
 			  struct rfl_lu_info *info, char *why, size_t why_len)
 {
+	char reason[RFL_POOL_WHY];
 	struct rfl_pool_sess *ps;
 	struct scsi_device *sdev;
 	struct rfl_lu *lu;
 	char dummy[8];
 	bool new_ps = false;
+	u64 since;
 	int ret;
 
 	if (!why || !why_len) {
@@ -406,15 +477,24 @@ struct rfl_lu *rfl_lu_get(struct net *net, const struct rfl_lu_addr *addr,
 		snprintf(why, why_len, "no target name");
 		return ERR_PTR(-EINVAL);
 	}
+	since = atomic64_read(&rfl_pool_fail_seq);
 	mutex_lock(&rfl_pool_mutex);
 	lu = rfl_lu_lookup(net, addr);
 	if (lu)
 		goto found;
 	ps = rfl_pool_find(net, addr->iqn);
 	if (!ps) {
-		ps = rfl_pool_sess_open(net, addr, why, why_len);
-		if (IS_ERR(ps)) {
+		ret = rfl_pool_fail_shared(net, addr->iqn, since, why, why_len);
+		if (ret) {
 			mutex_unlock(&rfl_pool_mutex);
+			return ERR_PTR(ret);
+		}
+		reason[0] = '\0';
+		ps = rfl_pool_sess_open(net, addr, reason, sizeof(reason));
+		if (IS_ERR(ps)) {
+			rfl_pool_fail_note(net, addr->iqn, PTR_ERR(ps), reason);
+			mutex_unlock(&rfl_pool_mutex);
+			snprintf(why, why_len, "%s", reason);
 			return ERR_CAST(ps);
 		}
 		new_ps = true;
