@@ -81,70 +81,110 @@ static LIST_HEAD(rfl_pool);
 static struct delayed_work rfl_pool_reaper;
 
 /*
- * Failed session opens, shared with the opens of the same target that
- * were already waiting for rfl_pool_mutex when it failed: they take its
- * result at once instead of each trying again in turn (a portal that
- * does not answer costs up to 15 s per connect, and while a disk is cut
- * off every reflected command touching it would wait for a connect of
- * its own). An open that starts after the failure tries again, so a
- * target that is back is found at once. The table is under
- * rfl_pool_mutex; rfl_pool_fail_seq (failures so far) is read without it
- * by each open as it starts.
+ * Failed session opens. A portal that does not answer costs up to 15 s
+ * per connect, opens are serialised, and while a disk is cut off every
+ * reflected command touching it would otherwise wait for a connect of
+ * its own. So a failure is shared:
+ *  - with the opens of the same target that were already waiting for
+ *    rfl_pool_mutex when it failed (they return its error and reason);
+ *  - with every open of that target for as long as the failed attempt
+ *    took (at most RFL_POOL_HOLD_MAX), without waiting for the mutex: a
+ *    target is not tried more often than its failures cost. A refused
+ *    connection fails at once and holds nothing off, so a target that is
+ *    back is found by the next open.
+ * A successful open forgets the target's failure. rfl_pool_fail_seq
+ * counts failures; each open reads it as it starts.
  */
 #define RFL_POOL_FAILS		16
 #define RFL_POOL_WHY		160
+#define RFL_POOL_HOLD_MAX	(30 * HZ)
 
 struct rfl_pool_fail {
 	u64 seq;			/* 0: unused */
 	u64 net_cookie;
+	unsigned long until;		/* jiffies: held off until then */
 	int err;
 	char iqn[RFL_NAME_MAX + 1];
 	char why[RFL_POOL_WHY];
 };
 
+/* rfl_pool_fail_lock: the table; taken alone, or inside rfl_pool_mutex. */
+static DEFINE_SPINLOCK(rfl_pool_fail_lock);
 static struct rfl_pool_fail rfl_pool_fails[RFL_POOL_FAILS];
 static atomic64_t rfl_pool_fail_seq;
 
-/* The failure of an open of @iqn that ended after @since; rfl_pool_mutex. */
+static bool rfl_pool_fail_match(const struct rfl_pool_fail *f,
+				struct net *net, const char *iqn)
+{
+	return f->seq && f->net_cookie == net->net_cookie &&
+	       !strcmp(f->iqn, iqn);
+}
+
+/*
+ * A failure of @iqn to return instead of trying: one that ended after
+ * @since (the open was waiting for it), or one still holding the target
+ * off. Return: its error, or 0.
+ */
 static int rfl_pool_fail_shared(struct net *net, const char *iqn, u64 since,
 				char *why, size_t why_len)
 {
 	struct rfl_pool_fail *f;
 	unsigned int i;
+	int err = 0;
 
+	spin_lock(&rfl_pool_fail_lock);
 	for (i = 0; i < RFL_POOL_FAILS; i++) {
 		f = &rfl_pool_fails[i];
-		if (f->seq > since && f->net_cookie == net->net_cookie &&
-		    !strcmp(f->iqn, iqn)) {
+		if (!rfl_pool_fail_match(f, net, iqn))
+			continue;
+		if (f->seq > since)
 			snprintf(why, why_len, "%s", f->why);
-			return f->err;
-		}
+		else if (time_before(jiffies, f->until))
+			snprintf(why, why_len, "%s (not tried again for %u s)",
+				 f->why,
+				 jiffies_to_msecs(f->until - jiffies) / 1000 + 1);
+		else
+			break;
+		err = f->err;
+		break;
 	}
-	return 0;
+	spin_unlock(&rfl_pool_fail_lock);
+	return err;
 }
 
-/* Remember a failed open of @iqn in place of its last or the oldest one. */
+/*
+ * Remember a failed open of @iqn that took @took jiffies, in place of its
+ * last failure or the oldest one; @err 0 forgets it (the open worked).
+ */
 static void rfl_pool_fail_note(struct net *net, const char *iqn, int err,
-			       const char *why)
+			       const char *why, unsigned long took)
 {
 	struct rfl_pool_fail *f, *slot = &rfl_pool_fails[0];
 	unsigned int i;
 
+	spin_lock(&rfl_pool_fail_lock);
 	for (i = 0; i < RFL_POOL_FAILS; i++) {
 		f = &rfl_pool_fails[i];
-		if (f->seq && f->net_cookie == net->net_cookie &&
-		    !strcmp(f->iqn, iqn)) {
+		if (rfl_pool_fail_match(f, net, iqn)) {
 			slot = f;
 			break;
 		}
 		if (f->seq < slot->seq)
 			slot = f;
 	}
+	if (!err) {
+		if (rfl_pool_fail_match(slot, net, iqn))
+			slot->seq = 0;
+		spin_unlock(&rfl_pool_fail_lock);
+		return;
+	}
 	slot->net_cookie = net->net_cookie;
 	slot->err = err;
+	slot->until = jiffies + min_t(unsigned long, took, RFL_POOL_HOLD_MAX);
 	strscpy(slot->iqn, iqn, sizeof(slot->iqn));
 	strscpy(slot->why, why, sizeof(slot->why));
 	slot->seq = atomic64_inc_return(&rfl_pool_fail_seq);
+	spin_unlock(&rfl_pool_fail_lock);
 }
 
 static void rfl_pool_type_release(struct config_item *item)
@@ -444,9 +484,10 @@ out:
  * LU: added to the session's SCSI host without an upper-level driver,
  * probed with READ CAPACITY(16) and VPD page 0x83 (designator preferred
  * in the order NAA, EUI-64, SCSI name string, T10 vendor ID, stored with
- * its 4-byte header). Opens are serialised; one that was waiting while
+ * its 4-byte header). Opens are serialised. One that was waiting while
  * an open of the same target's session failed returns that failure (its
- * error and reason) without trying again.
+ * error and reason) without trying again, and so does any open of that
+ * target for as long as the failed attempt took (at most 30 s).
  *
  * Context: process context; sleeps (connect and login: up to 15 s per
  * step and portal).
@@ -461,6 +502,7 @@ struct rfl_lu *rfl_lu_get(struct net *net, const struct rfl_lu_addr *addr,
 	char reason[RFL_POOL_WHY];
 	struct rfl_pool_sess *ps;
 	struct scsi_device *sdev;
+	unsigned long start;
 	struct rfl_lu *lu;
 	char dummy[8];
 	bool new_ps = false;
@@ -478,6 +520,13 @@ struct rfl_lu *rfl_lu_get(struct net *net, const struct rfl_lu_addr *addr,
 		return ERR_PTR(-EINVAL);
 	}
 	since = atomic64_read(&rfl_pool_fail_seq);
+	/* A target held off fails here, without waiting for other opens. */
+	lu = rfl_lu_lookup(net, addr);
+	if (lu)
+		goto out;
+	ret = rfl_pool_fail_shared(net, addr->iqn, since, why, why_len);
+	if (ret)
+		return ERR_PTR(ret);
 	mutex_lock(&rfl_pool_mutex);
 	lu = rfl_lu_lookup(net, addr);
 	if (lu)
@@ -490,9 +539,11 @@ struct rfl_lu *rfl_lu_get(struct net *net, const struct rfl_lu_addr *addr,
 			return ERR_PTR(ret);
 		}
 		reason[0] = '\0';
+		start = jiffies;
 		ps = rfl_pool_sess_open(net, addr, reason, sizeof(reason));
+		rfl_pool_fail_note(net, addr->iqn, PTR_ERR_OR_ZERO(ps), reason,
+				   jiffies - start);
 		if (IS_ERR(ps)) {
-			rfl_pool_fail_note(net, addr->iqn, PTR_ERR(ps), reason);
 			mutex_unlock(&rfl_pool_mutex);
 			snprintf(why, why_len, "%s", reason);
 			return ERR_CAST(ps);
@@ -533,6 +584,7 @@ struct rfl_lu *rfl_lu_get(struct net *net, const struct rfl_lu_addr *addr,
 	spin_unlock_irq(&rfl_pool_lock);
 found:
 	mutex_unlock(&rfl_pool_mutex);
+out:
 	if (info)
 		*info = lu->info;
 	return lu;
