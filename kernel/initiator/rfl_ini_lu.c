@@ -561,8 +561,13 @@ struct rfl_lu *rfl_lu_get(struct net *net, const struct rfl_lu_addr *addr,
 	lu->users = 1;
 	sdev = __scsi_add_device(ps->tgt->sess->shost, 0, 0, addr->lun, NULL);
 	if (IS_ERR(sdev)) {
-		snprintf(why, why_len, "%s: LUN %llu absent", addr->iqn,
-			 addr->lun);
+		/* A session past replacement_timeout fails every command. */
+		if (READ_ONCE(ps->tgt->state) == RFL_INI_FAILED)
+			snprintf(why, why_len, "%s: no session (past replacement_timeout)",
+				 addr->iqn);
+		else
+			snprintf(why, why_len, "%s: LUN %llu absent", addr->iqn,
+				 addr->lun);
 		ret = -ENODEV;
 		goto fail_lu;
 	}
