@@ -164,14 +164,24 @@ short_cut_case() {
 # meets it whatever the speed of the machine: the first ones wait for the
 # pooled sessions to time out, then each is re-driven through the
 # manager; the writer sees no error and every block verifies.
+#
+# Pooled LUs idle for a second are closed meanwhile (pool_idle 1), so
+# commands must open them again while the disks do not answer: the debug
+# kernel, slower, reaped them at the default 30 s, and each command then
+# waited for a connect of its own until the midlayer gave up. A failed
+# open now holds its target off for as long as it took.
 cut_disks_case() {
-	local f0 rc
+	local f0 rc pi=/sys/module/reflect_initiator/parameters/pool_idle
 	f0=$(hstat fallbacks)
+	echo "reflect_fault: cut_disks" >/dev/kmsg
+	echo 1 >$pi || return 1
 	cut on || return 1
 	fio_verify "$DEV" --size=16m
 	rc=$?
 	cut off
+	echo 30 >$pi
 	log "host: $(tr '\n' ' ' <"$T/stats")"
+	log "opens held off: $(dmesg | sed -n '/reflect_fault: cut_disks$/,$p' | grep -c 'not tried again')"
 	[ $rc -eq 0 ] || { echo "fio failed"; dmesg | tail -n 25; return 1; }
 	[ "$(hstat fallbacks)" -gt "$f0" ] || { echo "no fallback counted"; return 1; }
 }
