@@ -117,19 +117,29 @@ disk_flap_case() {
 	log "disk B: $(($(login_accepts b) - a0)) login(s) after the flap"
 }
 
-# cut on|off: the host loses the disks, keeps the manager. "cut off"
-# leaves in $CUT_DROPPED the number of packets the cut dropped.
-cut() {
+# host_drop on TABLE DADDR | host_drop off TABLE: the host's packets to
+# DADDR dropped (nftables, counted) until "off", which leaves in
+# $DROPPED how many packets were dropped.
+host_drop() {
 	if [ "$1" = on ]; then
 		ip netns exec host nft -f - <<-EOF
-		table inet rflfault {
-			chain out { type filter hook output priority 0; ip daddr 10.0.0.0/24 counter drop; }
+		table inet $2 {
+			chain out { type filter hook output priority 0; ip daddr $3 counter drop; }
 		}
 		EOF
 	else
-		CUT_DROPPED=$(ip netns exec host nft list table inet rflfault |
+		DROPPED=$(ip netns exec host nft list table inet "$2" |
 			sed -n 's/.*counter packets \([0-9]*\) .*/\1/p')
-		ip netns exec host nft delete table inet rflfault
+		ip netns exec host nft delete table inet "$2"
+	fi
+}
+
+# cut on|off: the host loses the disks, keeps the manager.
+cut() {
+	if [ "$1" = on ]; then
+		host_drop on rflfault 10.0.0.0/24
+	else
+		host_drop off rflfault
 	fi
 }
 
@@ -149,11 +159,11 @@ short_cut_case() {
 	local f0 r0
 	f0=$(hstat fallbacks)
 	r0=$(hstat reconnects)
-	CUT_DROPPED=
+	DROPPED=
 	during_writes short_cut || return 1
-	log "short cut: $CUT_DROPPED packet(s) dropped; host fallbacks +$(($(hstat fallbacks) - f0))"
+	log "short cut: $DROPPED packet(s) dropped; host fallbacks +$(($(hstat fallbacks) - f0))"
 	dmesg | sed -n '/reflect_fault: cut on$/,$p' | grep reflect_ | head -n 12
-	[ "${CUT_DROPPED:-0}" -gt 0 ] ||
+	[ "${DROPPED:-0}" -gt 0 ] ||
 		{ echo "the cut dropped nothing: the host was not sending to the disks"; return 1; }
 	# The host's session to the manager is not cut.
 	[ "$(hstat reconnects)" = "$r0" ] ||

@@ -56,28 +56,22 @@ mgr_flap_case() {
 # replacement_timeout (60 s). Commands whose reflection status arrived
 # carry on to the disks.
 mgr_cut() {
-	ip netns exec host nft -f - <<-EOF
-	table inet rflmgrcut {
-		chain out { type filter hook output priority 0; ip daddr $MGR counter drop; }
-	}
-	EOF
+	host_drop on rflmgrcut $MGR || return 1
 	sleep 15
-	MGR_CUT_DROPPED=$(ip netns exec host nft list table inet rflmgrcut |
-		sed -n 's/.*counter packets \([0-9]*\) .*/\1/p')
-	ip netns exec host nft delete table inet rflmgrcut
+	host_drop off rflmgrcut
 }
 
 mgr_cut_case() {
 	local cf0 r0
 	cf0=$(hstat connection_failures)
 	r0=$(hstat reconnects)
-	MGR_CUT_DROPPED=
+	DROPPED=
 	echo "fault_reflect: mgr_cut" >/dev/kmsg
 	during_writes mgr_cut || return 1
-	log "manager cut: $MGR_CUT_DROPPED packet(s) dropped; host: $(tr '\n' ' ' <"$T/stats")"
+	log "manager cut: $DROPPED packet(s) dropped; host: $(tr '\n' ' ' <"$T/stats")"
 	dmesg | sed -n '/fault_reflect: mgr_cut$/,$p' | grep -E "reflect_(initiator|target)" |
 		grep -v "pool:" | head -n 8
-	[ "${MGR_CUT_DROPPED:-0}" -gt 0 ] || { echo "the cut dropped nothing"; return 1; }
+	[ "${DROPPED:-0}" -gt 0 ] || { echo "the cut dropped nothing"; return 1; }
 	[ "$(hstat connection_failures)" -gt "$cf0" ] ||
 		{ echo "the host did not notice the cut"; return 1; }
 	wait_for 120 grep -qx logged-in "$T/state" &&
