@@ -12,10 +12,13 @@
  * sd disk (sg, a class interface, still sees it).
  *
  * Pool sessions are keyed by (network namespace, target name); LUs by
- * LUN within their session. An LU whose last user is gone stays cached
- * for pool_idle seconds (a reflecting host looks its LUs up for every
- * command), then the reaper removes it; a session without LUs is logged
- * out. Module unload removes everything.
+ * LUN within their session. Opens of one target are serialised by its
+ * session's open_mutex; opens of different targets run in parallel, so a
+ * target that does not answer delays only the commands that need it. An
+ * LU whose last user is gone stays cached for pool_idle seconds (a
+ * reflecting host looks its LUs up for every command), then the reaper
+ * removes it; a session without LUs is logged out. Module unload removes
+ * everything.
  *
  * rfl_lu_submit() is a SCSI passthrough request on the LU's request
  * queue (scsi_alloc_request(), a bio over the caller's pages built with
@@ -48,11 +51,20 @@ MODULE_PARM_DESC(pool_idle, "seconds an unused pooled LU (and then its session) 
 
 struct rfl_pool_sess {
 	struct list_head node;		/* on rfl_pool */
+	struct list_head reap_node;	/* on the reaper's list while it works */
 	struct net *net;		/* the session holds a reference */
 	char iqn[RFL_NAME_MAX + 1];
-	struct rfl_ini_tgt *tgt;	/* internal, tgt->sess is the session */
+	/*
+	 * open_mutex: serialises this target's login, the adding and probing
+	 * of its LUs, and the reaper's removal of them, so an open never
+	 * meets a device half removed. Taken without rfl_pool_mutex held.
+	 */
+	struct mutex open_mutex;
+	/* internal, tgt->sess is the session; NULL until logged in */
+	struct rfl_ini_tgt *tgt;
 	struct list_head lus;		/* struct rfl_lu */
 	unsigned long idle_since;	/* jiffies the last LU went */
+	int opens;			/* opens and the reaper using it */
 };
 
 struct rfl_lu {
@@ -67,9 +79,12 @@ struct rfl_lu {
 };
 
 /*
- * rfl_pool_mutex: serialises opening (login, LU add) against the reaper
- * and unload, which remove; guards the membership of rfl_pool and of each
- * session's lus list together with rfl_pool_lock (writers hold both).
+ * rfl_pool_mutex: held briefly, never across a login or a probe. Guards
+ * each session's opens and the membership of rfl_pool together with
+ * rfl_pool_lock (writers hold both): a session is created, pinned by an
+ * open, and unlinked under it, so the reaper never closes a session an
+ * open is using. A session's lus list is written under its open_mutex
+ * and rfl_pool_lock.
  */
 static DEFINE_MUTEX(rfl_pool_mutex);
 /*
@@ -82,11 +97,11 @@ static struct delayed_work rfl_pool_reaper;
 
 /*
  * Failed session opens. A portal that does not answer costs up to 15 s
- * per connect, opens are serialised, and while a disk is cut off every
- * reflected command touching it would otherwise wait for a connect of
- * its own. So a failure is shared:
+ * per connect, opens of one target are serialised, and while a disk is
+ * cut off every reflected command touching it would otherwise wait for a
+ * connect of its own. So a failure is shared:
  *  - with the opens of the same target that were already waiting for
- *    rfl_pool_mutex when it failed (they return its error and reason);
+ *    its open_mutex when it failed (they return its error and reason);
  *  - with every open of that target for as long as the failed attempt
  *    took (at most RFL_POOL_HOLD_MAX), without waiting for the mutex: a
  *    target is not tried more often than its failures cost. A refused
@@ -108,7 +123,7 @@ struct rfl_pool_fail {
 	char why[RFL_POOL_WHY];
 };
 
-/* rfl_pool_fail_lock: the table; taken alone, or inside rfl_pool_mutex. */
+/* rfl_pool_fail_lock: the table; taken alone, or inside open_mutex. */
 static DEFINE_SPINLOCK(rfl_pool_fail_lock);
 static struct rfl_pool_fail rfl_pool_fails[RFL_POOL_FAILS];
 static atomic64_t rfl_pool_fail_seq;
@@ -288,15 +303,18 @@ const struct rfl_lu_info *rfl_lu_info(const struct rfl_lu *lu)
 }
 EXPORT_SYMBOL_GPL(rfl_lu_info);
 
-/* Log a pool session out and free it; it has no LUs. */
+/* Log a pool session out (if it logged in) and free it; it has no LUs. */
 static void rfl_pool_sess_close(struct rfl_pool_sess *ps)
 {
 	struct rfl_ini_tgt *tgt = ps->tgt;
 
-	mutex_lock(&tgt->mutex);
-	rfl_ini_disable(tgt);
-	mutex_unlock(&tgt->mutex);
-	config_item_put(&tgt->group.cg_item);
+	if (tgt) {
+		mutex_lock(&tgt->mutex);
+		rfl_ini_disable(tgt);
+		mutex_unlock(&tgt->mutex);
+		config_item_put(&tgt->group.cg_item);
+	}
+	mutex_destroy(&ps->open_mutex);
 	kfree(ps);
 }
 
@@ -307,32 +325,86 @@ static void rfl_lu_remove(struct rfl_lu *lu)
 	kfree(lu);
 }
 
-/* A new pool session: log in trying the portals in order. */
-static struct rfl_pool_sess *rfl_pool_sess_open(struct net *net,
-						const struct rfl_lu_addr *addr,
-						char *why, size_t why_len)
+/*
+ * The pool session of (@net, @iqn), created (not logged in) if there is
+ * none, pinned for an open until rfl_pool_sess_unpin().
+ */
+static struct rfl_pool_sess *rfl_pool_sess_pin(struct net *net,
+					       const char *iqn)
 {
 	struct rfl_pool_sess *ps;
+
+	mutex_lock(&rfl_pool_mutex);
+	ps = rfl_pool_find(net, iqn);
+	if (!ps) {
+		ps = kzalloc(sizeof(*ps), GFP_KERNEL);
+		if (!ps) {
+			mutex_unlock(&rfl_pool_mutex);
+			return NULL;
+		}
+		INIT_LIST_HEAD(&ps->lus);
+		mutex_init(&ps->open_mutex);
+		strscpy(ps->iqn, iqn, sizeof(ps->iqn));
+		ps->net = net;
+		spin_lock_irq(&rfl_pool_lock);
+		list_add_tail(&ps->node, &rfl_pool);
+		spin_unlock_irq(&rfl_pool_lock);
+	}
+	ps->opens++;
+	mutex_unlock(&rfl_pool_mutex);
+	return ps;
+}
+
+/*
+ * Drop an open's pin. The last one frees a session that never logged in
+ * (nobody else can reach it then) and starts the idle time of one that
+ * has no LU.
+ */
+static void rfl_pool_sess_unpin(struct rfl_pool_sess *ps)
+{
+	bool idle = false, unused = false;
+
+	mutex_lock(&rfl_pool_mutex);
+	if (!--ps->opens) {
+		spin_lock_irq(&rfl_pool_lock);
+		if (!ps->tgt) {
+			list_del(&ps->node);
+			unused = true;
+		} else if (list_empty(&ps->lus)) {
+			ps->idle_since = jiffies;
+			idle = true;
+		}
+		spin_unlock_irq(&rfl_pool_lock);
+	}
+	mutex_unlock(&rfl_pool_mutex);
+	if (unused)
+		rfl_pool_sess_close(ps);
+	if (idle)
+		mod_delayed_work(system_wq, &rfl_pool_reaper,
+				 (unsigned long)pool_idle * HZ + HZ);
+}
+
+/*
+ * Log a pinned pool session in, trying the portals in order; with its
+ * open_mutex held. Return: 0 (ps->tgt is set), or an error with @why.
+ */
+static int rfl_pool_sess_login(struct rfl_pool_sess *ps, struct net *net,
+			       const struct rfl_lu_addr *addr, char *why,
+			       size_t why_len)
+{
 	struct rfl_ini_tgt *tgt;
 	unsigned int i;
 	int ret = -EINVAL;
 
 	if (!addr->nportals || addr->nportals > RFL_LU_MAX_PORTALS) {
 		snprintf(why, why_len, "%s: no portal", addr->iqn);
-		return ERR_PTR(-EINVAL);
+		return -EINVAL;
 	}
-	ps = kzalloc(sizeof(*ps), GFP_KERNEL);
 	tgt = kzalloc(sizeof(*tgt), GFP_KERNEL);
-	if (!ps || !tgt) {
-		kfree(ps);
-		kfree(tgt);
+	if (!tgt) {
 		snprintf(why, why_len, "out of memory");
-		return ERR_PTR(-ENOMEM);
+		return -ENOMEM;
 	}
-	INIT_LIST_HEAD(&ps->lus);
-	strscpy(ps->iqn, addr->iqn, sizeof(ps->iqn));
-	ps->net = net;
-	ps->tgt = tgt;
 	rfl_ini_cfg_defaults(tgt);
 	tgt->cfg.replacement_timeout = RFL_LU_POOL_RTMO;
 	rfl_ini_cfg_find(addr->iqn, &tgt->cfg);
@@ -361,10 +433,10 @@ static struct rfl_pool_sess *rfl_pool_sess_open(struct net *net,
 		snprintf(why, why_len, "%s", tgt->last_error);
 		spin_unlock(&tgt->err_lock);
 		config_item_put(&tgt->group.cg_item);
-		kfree(ps);
-		return ERR_PTR(-ENODEV);
+		return -ENODEV;
 	}
-	return ps;
+	ps->tgt = tgt;
+	return 0;
 }
 
 /* Preference of a VPD 0x83 designator type; 0: not used. */
@@ -472,6 +544,53 @@ out:
 	return ret;
 }
 
+/*
+ * Add LUN @lun to a logged-in pool session and probe it; with its
+ * open_mutex held. Return: the LU with one user, or an ERR_PTR with @why.
+ */
+static struct rfl_lu *rfl_lu_add(struct rfl_pool_sess *ps, u64 lun,
+				 char *why, size_t why_len)
+{
+	struct scsi_device *sdev;
+	struct rfl_lu *lu;
+	int ret;
+
+	lu = kzalloc(sizeof(*lu), GFP_KERNEL);
+	if (!lu) {
+		snprintf(why, why_len, "out of memory");
+		return ERR_PTR(-ENOMEM);
+	}
+	lu->ps = ps;
+	lu->lun = lun;
+	lu->users = 1;
+	sdev = __scsi_add_device(ps->tgt->sess->shost, 0, 0, lun, NULL);
+	if (IS_ERR(sdev)) {
+		/* A session past replacement_timeout fails every command. */
+		if (READ_ONCE(ps->tgt->state) == RFL_INI_FAILED)
+			snprintf(why, why_len, "%s: no session (past replacement_timeout)",
+				 ps->iqn);
+		else
+			snprintf(why, why_len, "%s: LUN %llu absent", ps->iqn,
+				 lun);
+		kfree(lu);
+		return ERR_PTR(-ENODEV);
+	}
+	/* Keep the device, not the module reference scsi_device_get took. */
+	get_device(&sdev->sdev_gendev);
+	scsi_device_put(sdev);
+	lu->sdev = sdev;
+	ret = rfl_lu_probe(lu, why, why_len);
+	lu->info.tpgt = READ_ONCE(ps->tgt->sess->tpgt);
+	if (ret) {
+		rfl_lu_remove(lu);
+		return ERR_PTR(ret);
+	}
+	spin_lock_irq(&rfl_pool_lock);
+	list_add_tail(&lu->node, &ps->lus);
+	spin_unlock_irq(&rfl_pool_lock);
+	return lu;
+}
+
 /**
  * rfl_lu_get() - open a backing LU, logging in if needed
  * @net: network namespace for a new session's socket
@@ -484,28 +603,27 @@ out:
  * LU: added to the session's SCSI host without an upper-level driver,
  * probed with READ CAPACITY(16) and VPD page 0x83 (designator preferred
  * in the order NAA, EUI-64, SCSI name string, T10 vendor ID, stored with
- * its 4-byte header). Opens are serialised. One that was waiting while
- * an open of the same target's session failed returns that failure (its
- * error and reason) without trying again, and so does any open of that
- * target for as long as the failed attempt took (at most 30 s).
+ * its 4-byte header). Opens of one target are serialised; opens of
+ * different targets do not wait for each other. One that was waiting
+ * while an open of the same target's session failed returns that failure
+ * (its error and reason) without trying again, and so does any open of
+ * that target for as long as the failed attempt took (at most 30 s).
  *
  * Context: process context; sleeps (connect and login: up to 15 s per
  * step and portal).
  * Return: a referenced LU (drop with rfl_lu_put()), or an ERR_PTR:
  * -ENODEV (login refused or portal unreachable: @why names the login
- * status class and detail or the connect error; LUN absent), -EINVAL,
- * -ENOMEM.
+ * status class and detail or the connect error; LUN absent; no session),
+ * -EINVAL, -ENOMEM.
  */
 struct rfl_lu *rfl_lu_get(struct net *net, const struct rfl_lu_addr *addr,
 			  struct rfl_lu_info *info, char *why, size_t why_len)
 {
 	char reason[RFL_POOL_WHY];
 	struct rfl_pool_sess *ps;
-	struct scsi_device *sdev;
 	unsigned long start;
 	struct rfl_lu *lu;
 	char dummy[8];
-	bool new_ps = false;
 	u64 since;
 	int ret;
 
@@ -520,119 +638,134 @@ struct rfl_lu *rfl_lu_get(struct net *net, const struct rfl_lu_addr *addr,
 		return ERR_PTR(-EINVAL);
 	}
 	since = atomic64_read(&rfl_pool_fail_seq);
-	/* A target held off fails here, without waiting for other opens. */
 	lu = rfl_lu_lookup(net, addr);
 	if (lu)
 		goto out;
+	/* A target held off fails here, without waiting for its opens. */
 	ret = rfl_pool_fail_shared(net, addr->iqn, since, why, why_len);
 	if (ret)
 		return ERR_PTR(ret);
-	mutex_lock(&rfl_pool_mutex);
-	lu = rfl_lu_lookup(net, addr);
-	if (lu)
-		goto found;
-	ps = rfl_pool_find(net, addr->iqn);
+	ps = rfl_pool_sess_pin(net, addr->iqn);
 	if (!ps) {
-		ret = rfl_pool_fail_shared(net, addr->iqn, since, why, why_len);
-		if (ret) {
-			mutex_unlock(&rfl_pool_mutex);
-			return ERR_PTR(ret);
-		}
+		snprintf(why, why_len, "out of memory");
+		return ERR_PTR(-ENOMEM);
+	}
+	mutex_lock(&ps->open_mutex);
+	spin_lock_irq(&rfl_pool_lock);
+	lu = rfl_pool_find_lu(ps, addr->lun);
+	if (lu)
+		lu->users++;
+	spin_unlock_irq(&rfl_pool_lock);
+	if (lu)
+		goto unlock;
+	if (!ps->tgt) {
+		ret = rfl_pool_fail_shared(net, addr->iqn, since, why,
+					   why_len);
+		if (ret)
+			goto fail;
 		reason[0] = '\0';
 		start = jiffies;
-		ps = rfl_pool_sess_open(net, addr, reason, sizeof(reason));
-		rfl_pool_fail_note(net, addr->iqn, PTR_ERR_OR_ZERO(ps), reason,
+		ret = rfl_pool_sess_login(ps, net, addr, reason,
+					  sizeof(reason));
+		rfl_pool_fail_note(net, addr->iqn, ret, reason,
 				   jiffies - start);
-		if (IS_ERR(ps)) {
-			mutex_unlock(&rfl_pool_mutex);
+		if (ret) {
 			snprintf(why, why_len, "%s", reason);
-			return ERR_CAST(ps);
+			goto fail;
 		}
-		new_ps = true;
 	}
-	lu = kzalloc(sizeof(*lu), GFP_KERNEL);
-	if (!lu) {
-		ret = -ENOMEM;
-		snprintf(why, why_len, "out of memory");
+	lu = rfl_lu_add(ps, addr->lun, why, why_len);
+	if (IS_ERR(lu)) {
+		ret = PTR_ERR(lu);
 		goto fail;
 	}
-	lu->ps = ps;
-	lu->lun = addr->lun;
-	lu->users = 1;
-	sdev = __scsi_add_device(ps->tgt->sess->shost, 0, 0, addr->lun, NULL);
-	if (IS_ERR(sdev)) {
-		/* A session past replacement_timeout fails every command. */
-		if (READ_ONCE(ps->tgt->state) == RFL_INI_FAILED)
-			snprintf(why, why_len, "%s: no session (past replacement_timeout)",
-				 addr->iqn);
-		else
-			snprintf(why, why_len, "%s: LUN %llu absent", addr->iqn,
-				 addr->lun);
-		ret = -ENODEV;
-		goto fail_lu;
-	}
-	/* Keep the device, not the module reference scsi_device_get took. */
-	get_device(&sdev->sdev_gendev);
-	scsi_device_put(sdev);
-	lu->sdev = sdev;
-	ret = rfl_lu_probe(lu, why, why_len);
-	lu->info.tpgt = READ_ONCE(ps->tgt->sess->tpgt);
-	if (ret) {
-		rfl_lu_remove(lu);
-		lu = NULL;
-		goto fail;
-	}
-	spin_lock_irq(&rfl_pool_lock);
-	if (new_ps)
-		list_add_tail(&ps->node, &rfl_pool);
-	list_add_tail(&lu->node, &ps->lus);
-	spin_unlock_irq(&rfl_pool_lock);
-found:
-	mutex_unlock(&rfl_pool_mutex);
+unlock:
+	mutex_unlock(&ps->open_mutex);
+	rfl_pool_sess_unpin(ps);
 out:
 	if (info)
 		*info = lu->info;
 	return lu;
-fail_lu:
-	kfree(lu);
 fail:
-	if (new_ps)
-		rfl_pool_sess_close(ps);
-	mutex_unlock(&rfl_pool_mutex);
+	mutex_unlock(&ps->open_mutex);
+	rfl_pool_sess_unpin(ps);
 	return ERR_PTR(ret);
 }
 EXPORT_SYMBOL_GPL(rfl_lu_get);
 
 /*
+ * Remove the LUs of a pool session the reaper pinned: the idle ones, or
+ * with @all every one. Return: whether an unused LU must wait longer.
+ */
+static bool rfl_pool_reap_lus(struct rfl_pool_sess *ps, bool all,
+			      unsigned long now)
+{
+	unsigned long idle = (unsigned long)pool_idle * HZ;
+	struct rfl_lu *lu, *lut;
+	bool again = false;
+	LIST_HEAD(lus);
+
+	mutex_lock(&ps->open_mutex);
+	spin_lock_irq(&rfl_pool_lock);
+	list_for_each_entry_safe(lu, lut, &ps->lus, node) {
+		if (all && lu->users)
+			pr_err("unloading with LU %s/%llu in use\n",
+			       ps->iqn, lu->lun);
+		if (!all && (lu->users ||
+			     time_before(now, lu->idle_since + idle))) {
+			again |= !lu->users;
+			continue;
+		}
+		lu->gone = true;
+		list_move_tail(&lu->node, &lus);
+		ps->idle_since = now;
+	}
+	spin_unlock_irq(&rfl_pool_lock);
+	list_for_each_entry_safe(lu, lut, &lus, node) {
+		list_del(&lu->node);
+		rfl_lu_remove(lu);
+	}
+	mutex_unlock(&ps->open_mutex);
+	return again;
+}
+
+/*
  * Remove idle LUs and sessions. @all: everything (unload), whatever its
- * users.
+ * users. A session an open is using waits for the next round. Logins,
+ * logouts and device removal happen without rfl_pool_mutex held.
  */
 static void rfl_pool_reap(bool all)
 {
 	unsigned long now = jiffies, idle = (unsigned long)pool_idle * HZ;
 	struct rfl_pool_sess *ps, *pst;
-	struct rfl_lu *lu, *lut;
 	bool again = false;
-	LIST_HEAD(lus);
+	LIST_HEAD(pinned);
 	LIST_HEAD(sessions);
 
 	mutex_lock(&rfl_pool_mutex);
+	list_for_each_entry(ps, &rfl_pool, node) {
+		if (ps->opens) {
+			again = true;
+			continue;
+		}
+		if (list_empty(&ps->lus))
+			continue;
+		ps->opens++;
+		list_add_tail(&ps->reap_node, &pinned);
+	}
+	mutex_unlock(&rfl_pool_mutex);
+
+	list_for_each_entry(ps, &pinned, reap_node)
+		again |= rfl_pool_reap_lus(ps, all, now);
+
+	mutex_lock(&rfl_pool_mutex);
+	list_for_each_entry_safe(ps, pst, &pinned, reap_node) {
+		list_del(&ps->reap_node);
+		ps->opens--;
+	}
 	spin_lock_irq(&rfl_pool_lock);
 	list_for_each_entry_safe(ps, pst, &rfl_pool, node) {
-		list_for_each_entry_safe(lu, lut, &ps->lus, node) {
-			if (all && lu->users)
-				pr_err("unloading with LU %s/%llu in use\n",
-				       ps->iqn, lu->lun);
-			if (!all && (lu->users ||
-				     time_before(now, lu->idle_since + idle))) {
-				again |= !lu->users;
-				continue;
-			}
-			lu->gone = true;
-			list_move_tail(&lu->node, &lus);
-			ps->idle_since = now;
-		}
-		if (!list_empty(&ps->lus))
+		if (ps->opens || !list_empty(&ps->lus))
 			continue;
 		if (!all && time_before(now, ps->idle_since + idle)) {
 			again = true;
@@ -641,15 +774,11 @@ static void rfl_pool_reap(bool all)
 		list_move_tail(&ps->node, &sessions);
 	}
 	spin_unlock_irq(&rfl_pool_lock);
-	list_for_each_entry_safe(lu, lut, &lus, node) {
-		list_del(&lu->node);
-		rfl_lu_remove(lu);
-	}
+	mutex_unlock(&rfl_pool_mutex);
 	list_for_each_entry_safe(ps, pst, &sessions, node) {
 		list_del(&ps->node);
 		rfl_pool_sess_close(ps);
 	}
-	mutex_unlock(&rfl_pool_mutex);
 	if (again && !all)
 		mod_delayed_work(system_wq, &rfl_pool_reaper, HZ * 5);
 }
