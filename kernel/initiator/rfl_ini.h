@@ -57,9 +57,15 @@
 #define RFL_INI_MAX_PORTALS	4	/* portals of one target object */
 
 /*
- * Initiator Task Tags: a command's is its blk-mq tag (below can_queue);
- * the control PDUs use fixed tags above every blk-mq tag.
+ * Initiator Task Tags: a command's is its blk-mq tag (below can_queue) in
+ * bits 0-15 and a generation, counted per session, in bits 16-29, so a
+ * late PDU for a command that task management ended never reaches the
+ * command that uses its blk-mq tag next; the control PDUs use fixed tags
+ * with bit 30 set.
  */
+#define RFL_INI_ITT_TAG(itt)	((itt) & 0xffff)
+#define RFL_INI_ITT_GEN_MASK	0x3fff
+#define RFL_INI_ENDED_ITTS	16	/* ITTs a TMF ended, remembered */
 #define RFL_INI_ITT_NOP		0x40000001U
 #define RFL_INI_ITT_LOGOUT	0x40000002U
 #define RFL_INI_ITT_TMF		0x40000003U
@@ -98,6 +104,7 @@ struct rfl_ini_stats {
 	atomic64_t conn_failures;	/* connections declared dead */
 	atomic64_t target_failures;	/* SCSI Response "target failure" */
 	atomic64_t non_good_status;	/* SCSI status not GOOD (UAs too) */
+	atomic64_t late_pdus;		/* for tasks a TMF ended: dropped */
 	atomic64_t reconnects;
 	/* Reflection (sessions to a manager). */
 	atomic64_t reflected;		/* commands completed by reflection */
@@ -227,6 +234,10 @@ struct rfl_ini_sess {
 	u32 exp_cmd_sn;
 	u32 max_cmd_sn;
 	struct scsi_cmnd **tasks;	/* indexed by blk-mq tag */
+	u16 itt_gen;			/* generation of the next ITT */
+	/* ITTs of tasks a TMF ended (their late PDUs are dropped) */
+	u32 ended_itts[RFL_INI_ENDED_ITTS];
+	unsigned int ended_next;	/* ITTs stored so far */
 	struct list_head txq;		/* struct rfl_ini_txe */
 	bool dead;			/* no more I/O on this connection */
 	bool window_closed;		/* a command was refused for it */
@@ -372,6 +383,7 @@ int rfl_ini_scsi_add(struct rfl_ini_sess *sess);
 void rfl_ini_scsi_remove(struct rfl_ini_sess *sess);
 void rfl_ini_sess_free(struct rfl_ini_sess *sess);
 struct scsi_cmnd *rfl_ini_task_lookup(struct rfl_ini_sess *sess, u32 itt);
+bool rfl_ini_itt_ended(struct rfl_ini_sess *sess, u32 itt);
 void rfl_ini_task_complete(struct rfl_ini_sess *sess, struct scsi_cmnd *sc);
 void rfl_ini_task_put_tx(struct rfl_ini_sess *sess, struct scsi_cmnd *sc);
 void rfl_ini_fail_all(struct rfl_ini_sess *sess, int host_byte);

@@ -8,7 +8,11 @@
  *
  * Everything here runs in io_work. A PDU that cannot be trusted (bad
  * header, unknown ITT, digest error, data outside the buffer) resets the
- * connection with one rate-limited log line.
+ * connection with one rate-limited log line. A PDU for a task that task
+ * management ended (a target may complete a task while the ABORT TASK
+ * for it is on its way, answer "task does not exist", then send the
+ * task's response) is dropped with its data, logged and counted
+ * (late_pdus).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -107,18 +111,31 @@ static struct iscsi_hdr *rfl_ini_rx_hdr(struct rfl_ini_sess *sess)
 	return (struct iscsi_hdr *)sess->rx_hdr;
 }
 
-/* The command a PDU names, or NULL (logged) for an unknown ITT. */
-static struct scsi_cmnd *rfl_ini_rx_task(struct rfl_ini_sess *sess)
+/*
+ * The command a PDU names; NULL (logged) for an unknown ITT, with *late
+ * set when the ITT is of a task that task management ended: the PDU is
+ * then dropped and counted, and the connection goes on.
+ */
+static struct scsi_cmnd *rfl_ini_rx_task(struct rfl_ini_sess *sess,
+					 bool *late)
 {
 	u32 itt = be32_to_cpu(rfl_ini_rx_hdr(sess)->itt);
 	struct scsi_cmnd *sc = rfl_ini_task_lookup(sess, itt);
+	const char *op = rfl_ini_op_name(sess->rx_hdr[0] & ISCSI_OPCODE_MASK);
 
-	if (!sc)
+	*late = false;
+	if (sc)
+		return sc;
+	if (rfl_ini_itt_ended(sess, itt)) {
+		*late = true;
+		atomic64_inc(&sess->tgt->stats.late_pdus);
+		pr_info_ratelimited("%pISpc: %s for ITT 0x%x, a task that task management ended: dropped\n",
+				    &sess->peer, op, itt);
+	} else {
 		pr_warn_ratelimited("%pISpc: %s for unknown ITT 0x%x\n",
-				    &sess->peer,
-				    rfl_ini_op_name(sess->rx_hdr[0] &
-						    ISCSI_OPCODE_MASK), itt);
-	return sc;
+				    &sess->peer, op, itt);
+	}
+	return NULL;
 }
 
 /* StatSN of a PDU that carries one. */
@@ -143,11 +160,13 @@ static void rfl_ini_set_resid(struct scsi_cmnd *sc, u8 flags, __be32 count)
 static int rfl_ini_rx_data_in_hdr(struct rfl_ini_sess *sess)
 {
 	struct iscsi_data_rsp *hdr = (struct iscsi_data_rsp *)sess->rx_hdr;
-	struct scsi_cmnd *sc = rfl_ini_rx_task(sess);
 	u32 off = be32_to_cpu(hdr->offset);
+	struct scsi_cmnd *sc;
+	bool late;
 
+	sc = rfl_ini_rx_task(sess, &late);
 	if (!sc)
-		return -EPROTO;
+		return late ? 0 : -EPROTO;	/* late: data to rx_buf */
 	if ((sess->rx_dsl && sc->sc_data_direction != DMA_FROM_DEVICE) ||
 	    off > scsi_bufflen(sc) || sess->rx_dsl > scsi_bufflen(sc) - off) {
 		pr_warn_ratelimited("%pISpc: Data-In outside the buffer of ITT 0x%x\n",
@@ -159,10 +178,13 @@ static int rfl_ini_rx_data_in_hdr(struct rfl_ini_sess *sess)
 	return 0;
 }
 
-/* Data of a Data-In goes to the scatterlist; of others to rx_buf. */
+/*
+ * Data of a Data-In goes to its command's scatterlist; of others, and of
+ * a late Data-In, to rx_buf.
+ */
 static bool rfl_ini_rx_to_sg(struct rfl_ini_sess *sess)
 {
-	return (sess->rx_hdr[0] & ISCSI_OPCODE_MASK) == ISCSI_OP_SCSI_DATA_IN;
+	return sess->rx_sc;
 }
 
 static int rfl_ini_rx_data_in(struct rfl_ini_sess *sess)
@@ -170,6 +192,12 @@ static int rfl_ini_rx_data_in(struct rfl_ini_sess *sess)
 	struct iscsi_data_rsp *hdr = (struct iscsi_data_rsp *)sess->rx_hdr;
 	struct scsi_cmnd *sc = sess->rx_sc;
 
+	if (!sc) {
+		/* Late: dropped; a status in it still counts a StatSN. */
+		if (hdr->flags & ISCSI_FLAG_DATA_STATUS)
+			rfl_ini_rx_stat_sn(sess);
+		return 0;
+	}
 	rfl_ini_task(sc)->data_in += sess->rx_dsl;
 	atomic64_add(sess->rx_dsl, &sess->tgt->stats.bytes_in);
 	if (!(hdr->flags & ISCSI_FLAG_DATA_STATUS))
@@ -184,11 +212,13 @@ static int rfl_ini_rx_data_in(struct rfl_ini_sess *sess)
 static int rfl_ini_rx_scsi_rsp(struct rfl_ini_sess *sess)
 {
 	struct iscsi_scsi_rsp *hdr = (struct iscsi_scsi_rsp *)sess->rx_hdr;
-	struct scsi_cmnd *sc = rfl_ini_rx_task(sess);
+	struct scsi_cmnd *sc;
+	bool late;
 
-	if (!sc)
-		return -EPROTO;
+	sc = rfl_ini_rx_task(sess, &late);
 	rfl_ini_rx_stat_sn(sess);
+	if (!sc)
+		return late ? 0 : -EPROTO;
 	if (hdr->response == RFL_RESPONSE_REFLECT)
 		return rfl_ini_reflect_rsp(sess, sc);
 	if (hdr->response != ISCSI_STATUS_CMD_COMPLETED) {
@@ -215,14 +245,16 @@ static int rfl_ini_rx_scsi_rsp(struct rfl_ini_sess *sess)
 static int rfl_ini_rx_r2t(struct rfl_ini_sess *sess)
 {
 	struct iscsi_r2t_rsp *hdr = (struct iscsi_r2t_rsp *)sess->rx_hdr;
-	struct scsi_cmnd *sc = rfl_ini_rx_task(sess);
 	u32 off = be32_to_cpu(hdr->data_offset);
 	u32 len = be32_to_cpu(hdr->data_length);
 	struct rfl_ini_txe *txe;
+	struct scsi_cmnd *sc;
 	unsigned long flags;
+	bool late;
 
+	sc = rfl_ini_rx_task(sess, &late);
 	if (!sc)
-		return -EPROTO;
+		return late ? 0 : -EPROTO;
 	if (sc->sc_data_direction != DMA_TO_DEVICE || !len ||
 	    len > sess->params.max_burst || off > scsi_bufflen(sc) ||
 	    len > scsi_bufflen(sc) - off) {
@@ -304,10 +336,14 @@ static int rfl_ini_tmf_purge(struct rfl_ini_sess *sess)
 			    rfl_ini_task(sc)->itt == sess->tmf_ref_itt) ||
 			   (sess->tmf_function ==
 			    ISCSI_TM_FUNC_LOGICAL_UNIT_RESET &&
-			    sc->device->lun == sess->tmf_lun)))
+			    sc->device->lun == sess->tmf_lun))) {
 			sess->tasks[i] = NULL;
-		else
+			sess->ended_itts[sess->ended_next++ %
+					 RFL_INI_ENDED_ITTS] =
+				rfl_ini_task(sc)->itt;
+		} else {
 			sc = NULL;
+		}
 		if (sc) {
 			list_for_each_entry_safe(txe, tmp, &sess->txq, node) {
 				if (txe->sc != sc)

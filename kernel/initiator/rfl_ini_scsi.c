@@ -31,10 +31,42 @@ struct scsi_cmnd *rfl_ini_task_lookup(struct rfl_ini_sess *sess, u32 itt)
 	unsigned long flags;
 
 	spin_lock_irqsave(&sess->lock, flags);
-	if (itt < sess->can_queue)
-		sc = sess->tasks[itt];
+	if (RFL_INI_ITT_TAG(itt) < sess->can_queue) {
+		sc = sess->tasks[RFL_INI_ITT_TAG(itt)];
+		/* Its tag, but another generation: not this command. */
+		if (sc && rfl_ini_task(sc)->itt != itt)
+			sc = NULL;
+	}
 	spin_unlock_irqrestore(&sess->lock, flags);
 	return sc;
+}
+
+/**
+ * rfl_ini_itt_ended() - whether task management ended the task of an ITT
+ * @sess: the session
+ * @itt: ITT from a received PDU (CPU order), one rfl_ini_task_lookup()
+ *	 does not know
+ *
+ * A target may answer ABORT TASK with "task does not exist" for a task
+ * it has just completed and send that task's response afterwards; such a
+ * late PDU is dropped, not taken for a protocol error. The last
+ * RFL_INI_ENDED_ITTS such ITTs are remembered.
+ *
+ * Context: io_work.
+ * Return: true if @itt is one of them.
+ */
+bool rfl_ini_itt_ended(struct rfl_ini_sess *sess, u32 itt)
+{
+	unsigned long flags;
+	bool ended = false;
+	unsigned int i;
+
+	spin_lock_irqsave(&sess->lock, flags);
+	for (i = 0; i < min_t(unsigned int, sess->ended_next,
+				RFL_INI_ENDED_ITTS) && !ended; i++)
+		ended = sess->ended_itts[i] == itt;
+	spin_unlock_irqrestore(&sess->lock, flags);
+	return ended;
 }
 
 /**
@@ -255,7 +287,7 @@ static int rfl_ini_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *sc)
 		spin_unlock_irqrestore(&sess->lock, flags);
 		return SCSI_MLQUEUE_HOST_BUSY;
 	}
-	task->itt = tag;
+	task->itt = tag | (sess->itt_gen++ & RFL_INI_ITT_GEN_MASK) << 16;
 	task->cmd_sn = sess->cmd_sn++;
 	sess->tasks[tag] = sc;
 	rfl_ini_build_cmd(sess, sc);

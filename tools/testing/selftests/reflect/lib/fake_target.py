@@ -24,6 +24,11 @@
 #              session then goes on from there)
 #   truncated  half a SCSI Response header, then close
 #   opcode     a PDU with a reserved target opcode (0x2c)
+#   late       no answer; the initiator's ABORT TASK for it is answered
+#              "task does not exist" (as a target does for a task it has
+#              just completed), and right after that response, a Data-In
+#              with status GOOD for the aborted ITT ("late"). Prints
+#              whether the next SCSI command reuses the aborted ITT.
 #
 # Prints "# misbehaving: SCENARIO ..." on the way, then goes on serving until
 # killed.
@@ -34,7 +39,7 @@ import sys
 
 PORT, SCENARIO = int(sys.argv[1]), sys.argv[2]
 SCENARIOS = ("dataover", "unknownitt", "hdigest", "statsn", "truncated",
-             "opcode")
+             "opcode", "late")
 assert SCENARIO in SCENARIOS, "unknown scenario " + SCENARIO
 
 
@@ -69,6 +74,9 @@ class Conn:
         self.dd = False
         self.stat_sn = 0x1000
         self.exp_cmd_sn = 1
+        self.late_itt = None        # "late": the ITT left unanswered
+        self.late_edtl = 0
+        self.late_due = False       # its ABORT TASK was answered
 
     def recv_exact(self, n):
         b = b""
@@ -222,6 +230,9 @@ def misbehave(c, h):
         c.s.sendall(bytes(r[:20]))
         c.s.shutdown(socket.SHUT_RDWR)
         return False
+    elif SCENARIO == "late":
+        c.late_itt, c.late_edtl = itt, edtl
+        return True
     elif SCENARIO == "opcode":
         r = bytearray(48)
         r[0], r[1] = 0x2C, 0x80
@@ -229,6 +240,17 @@ def misbehave(c, h):
         c.sn_fields(r)
         c.send_pdu(r)
     return SCENARIO == "statsn"
+
+
+def send_late(c):
+    """The late Data-In (status GOOD) of the aborted ITT."""
+    r = bytearray(48)
+    r[0], r[1] = 0x25, 0x81
+    r[16:20] = c.late_itt
+    r[20:24] = b"\xff" * 4
+    c.sn_fields(r)
+    c.send_pdu(r, b"\xa5" * min(c.late_edtl, 4096))
+    print("# late Data-In for ITT 0x%s sent" % c.late_itt.hex(), flush=True)
 
 
 def serve(c, first):
@@ -265,13 +287,27 @@ def serve(c, first):
                         pass
                     return True
                 continue
+            if c.late_due:
+                print("# next command: ITT 0x%s after the aborted 0x%s "
+                      "(reused: %s)" % (h[16:20].hex(), c.late_itt.hex(),
+                                        "yes" if h[16:20] == c.late_itt
+                                        else "no"), flush=True)
+                c.late_due = False
             c.send_pdu(*scsi_rsp(c, h[16:20]))
         elif op == 0x02:        # Task Management Function Request
             r = bytearray(48)
             r[0], r[1] = 0x22, 0x80
             r[16:20] = h[16:20]
+            if c.late_itt is not None and h[1] & 0x7F == 1 and \
+                    h[20:24] == c.late_itt:
+                r[2] = 0x01     # task does not exist
+                c.late_due = True
+                print("# ABORT TASK of ITT 0x%s: answered 'task does not "
+                      "exist'" % c.late_itt.hex(), flush=True)
             c.sn_fields(r)
             c.send_pdu(r)
+            if c.late_due:
+                send_late(c)
         elif op == 0x06:        # Logout Request
             r = bytearray(48)
             r[0], r[1] = 0x26, 0x80

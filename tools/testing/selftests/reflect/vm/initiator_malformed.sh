@@ -5,11 +5,15 @@
 # that logs in properly and then misbehaves on the first SCSI command: a
 # Data-In larger than the command's buffer, a response for an unknown ITT,
 # a wrong header digest, a StatSN jump, a truncated PDU and close, a
-# reserved opcode. Each time the initiator logs one line naming the cause
-# and, except for the StatSN jump (logged, the session goes on), drops the
-# connection and reinstates the session (connection_failures counts it
-# once); the target object is then disabled and removed, and the module
-# unloads at the end.
+# reserved opcode, and a late Data-In for a command whose ABORT TASK was
+# answered "task does not exist". Each time the initiator logs one line
+# naming the cause and, except for the StatSN jump and the late Data-In
+# (logged, the session goes on), drops the connection and reinstates the
+# session (connection_failures counts it once); the target object is then
+# disabled and removed, and the module unloads at the end. The late
+# Data-In must be counted in late_pdus, and the next command (a rescan's
+# INQUIRY) must not carry the aborted command's ITT (else late data could
+# land in it).
 
 . "$(dirname "$0")/../lib/vmlib.sh"
 
@@ -85,6 +89,17 @@ scenario() {
 	# Each dropped connection is counted once, and only then.
 	[ "$(stat_of "$name" connection_failures)" = "$drops" ] ||
 		{ echo "connection_failures is not $drops"; cat "$t/stats"; return 1; }
+	if [ "$name" = late ]; then
+		[ "$(stat_of "$name" late_pdus)" = 1 ] ||
+			{ echo "late_pdus is not 1"; cat "$t/stats"; return 1; }
+		for n in /sys/class/scsi_host/host*/scan; do
+			echo "- - -" >"$n"
+		done
+		wait_for 60 grep -q "reused: " "/tmp/fake-$name.log" ||
+			{ echo "no command after the abort"; cat "/tmp/fake-$name.log"; return 1; }
+		grep -q "reused: no" "/tmp/fake-$name.log" ||
+			{ echo "the aborted ITT was reused"; cat "/tmp/fake-$name.log"; return 1; }
+	fi
 	timeout 300 sh -c "echo 0 >$t/enable" || { echo "disable failed"; return 1; }
 	[ "$(cat "$t/state")" = disabled ] || return 1
 	rmdir "$t" || return 1
@@ -102,7 +117,7 @@ fake_cleanup() {
 	return 0
 }
 
-t_plan 8
+t_plan 9
 t_run "reflect_proto and reflect_initiator load" ini_load || t_bail "no module"
 echo iqn.2026-11.org.reflect.test:fake-host >"$INI/initiator_name"
 t_run "Data-In beyond the command's buffer: dropped, reinstated" \
@@ -117,6 +132,9 @@ t_run "truncated PDU and close: dropped, reinstated" \
 	scenario truncated None 1 "connection failed" || fake_cleanup
 t_run "reserved opcode: dropped, reinstated" \
 	scenario opcode None 1 "malformed .* PDU: reserved opcode" || fake_cleanup
+t_run "late Data-In for an aborted command: dropped, counted, the session goes on" \
+	scenario late None 0 "Data-In for ITT 0x[0-9a-f]*, a task that task management ended: dropped" ||
+	fake_cleanup
 t_run "rmmod reflect_initiator and reflect_proto" \
 	eval 'rmmod reflect_initiator && rmmod reflect_proto'
 t_done
