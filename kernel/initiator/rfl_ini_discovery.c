@@ -170,60 +170,13 @@ static void rfl_ini_disc_logout(struct rfl_ini_disc_run *r)
 			config_item_name(&sess->tgt->group.cg_item));
 }
 
-/*
- * One TargetAddress value, "domainname[:port][,portal-group-tag]", as
- * "<address>:<port>,<tpgt>" (port 3260 and tag -1 when absent).
- */
-static int rfl_ini_disc_addr(const char *v, u32 len, char *out, size_t cap)
-{
-	const char *comma = strnchr(v, len, ','), *colon, *host_end;
-	const char *port = "3260", *tag = "-1";
-	u32 host_len, port_len = 4, tag_len = 2, i;
-	u64 n;
-
-	for (i = 0; i < len; i++)
-		if (v[i] <= ' ' || v[i] > '~')
-			return -EINVAL;
-	host_end = comma ? comma : v + len;
-	if (comma) {
-		tag = comma + 1;
-		tag_len = v + len - tag;
-		if (rfl_num_decode(tag, tag_len, &n) || n > 65535)
-			return -EINVAL;
-	}
-	if (*v == '[') {
-		colon = strnchr(v, host_end - v, ']');
-		if (!colon)
-			return -EINVAL;
-		colon++;
-		if (colon != host_end && *colon != ':')
-			return -EINVAL;
-	} else {
-		colon = strnchr(v, host_end - v, ':');
-		if (!colon)
-			colon = host_end;
-	}
-	host_len = colon - v;
-	if (colon != host_end) {
-		port = colon + 1;
-		port_len = host_end - port;
-		if (rfl_num_decode(port, port_len, &n) || !n || n > 65535)
-			return -EINVAL;
-	}
-	if (!host_len)
-		return -EINVAL;
-	if (snprintf(out, cap, "%.*s:%.*s,%.*s", (int)host_len, v,
-		     (int)port_len, port, (int)tag_len, tag) >= cap)
-		return -EINVAL;
-	return 0;
-}
-
 /* The SendTargets text as lines of @out. */
 static int rfl_ini_disc_parse(struct rfl_ini_disc_run *r, char *out,
 			      size_t cap)
 {
 	struct rfl_ini_tgt *tgt = r->sess->tgt;
-	char name[RFL_NAME_MAX + 1] = "", addr[RFL_VALUE_MAX + 24];
+	char name[RFL_NAME_MAX + 1] = "";
+	struct rfl_target_address ta;
 	struct rfl_text_iter it;
 	struct rfl_kv kv;
 	bool pending = false;
@@ -242,10 +195,8 @@ static int rfl_ini_disc_parse(struct rfl_ini_disc_run *r, char *out,
 
 		/* A name without addresses: the discovery portal's own. */
 		if (pending && (!more || (is_name && !same))) {
-			snprintf(addr, sizeof(addr), "%pISpc,-1",
-				 &r->sess->peer);
-			len += scnprintf(out + len, cap - len, "%s %s\n", name,
-					 addr);
+			len += scnprintf(out + len, cap - len, "%s %pISpc,-1\n",
+					 name, &r->sess->peer);
 			r->nlines++;
 			pending = false;
 		}
@@ -262,11 +213,13 @@ static int rfl_ini_disc_parse(struct rfl_ini_disc_run *r, char *out,
 			pending = true;
 		} else if (kv.def->id == RFL_KEY_TARGET_ADDRESS) {
 			if (!name[0] ||
-			    rfl_ini_disc_addr(kv.value, kv.value_len, addr,
-					      sizeof(addr)))
+			    rfl_target_address_decode(kv.value, kv.value_len,
+						      &ta))
 				goto bad;
-			len += scnprintf(out + len, cap - len, "%s %s\n", name,
-					 addr);
+			len += scnprintf(out + len, cap - len,
+					 "%s %.*s:%u,%d\n", name,
+					 (int)ta.host_len, ta.host, ta.port,
+					 ta.tpgt);
 			r->nlines++;
 			pending = false;
 		}

@@ -439,47 +439,6 @@ static int rfl_pool_sess_login(struct rfl_pool_sess *ps, struct net *net,
 	return 0;
 }
 
-/* Preference of a VPD 0x83 designator type; 0: not used. */
-static int rfl_lu_id_rank(u8 type)
-{
-	switch (type) {
-	case 0x3:
-		return 4;	/* NAA */
-	case 0x2:
-		return 3;	/* EUI-64 */
-	case 0x8:
-		return 2;	/* SCSI name string */
-	case 0x1:
-		return 1;	/* T10 vendor ID */
-	default:
-		return 0;
-	}
-}
-
-/* The preferred LU designator of a VPD 0x83 page, header included. */
-static void rfl_lu_pick_id(const u8 *vpd, u32 len, struct rfl_lu_info *info)
-{
-	u32 off = 4, end = min_t(u32, len, 4 + get_unaligned_be16(vpd + 2));
-	int best = 0;
-
-	info->id_len = 0;
-	while (off + 4 <= end) {
-		u32 dlen = 4 + vpd[off + 3];
-		int rank = rfl_lu_id_rank(vpd[off + 1] & 0x0f);
-
-		if (off + dlen > end)
-			break;
-		/* Association 0: the LU itself, not a port or target. */
-		if (!(vpd[off + 1] & 0x30) && rank > best &&
-		    dlen <= RFL_LU_ID_MAX) {
-			best = rank;
-			memcpy(info->id, vpd + off, dlen);
-			info->id_len = dlen;
-		}
-		off += dlen;
-	}
-}
-
 /*
  * A probe command, repeated while the LU answers CHECK CONDITION: a new
  * session's first commands meet UNIT ATTENTIONs (power on, REPORTED LUNS
@@ -533,11 +492,16 @@ static int rfl_lu_probe(struct rfl_lu *lu, char *why, size_t why_len)
 	cdb[2] = 0x83;
 	put_unaligned_be16(RFL_LU_VPD_LEN, cdb + 3);
 	ret = rfl_lu_probe_exec(lu, cdb, buf, RFL_LU_VPD_LEN);
-	if (!ret && buf[1] == 0x83)
-		rfl_lu_pick_id(buf, RFL_LU_VPD_LEN, &lu->info);
-	else
+	if (!ret && buf[1] == 0x83) {
+		u32 off, n = rfl_vpd83_pick(buf, RFL_LU_VPD_LEN,
+					    RFL_LU_ID_MAX, &off);
+
+		memcpy(lu->info.id, buf + off, n);
+		lu->info.id_len = n;
+	} else {
 		pr_warn_ratelimited("%s LUN %llu: no VPD page 0x83 (0x%x)\n",
 				    lu->ps->iqn, lu->lun, ret);
+	}
 	ret = 0;
 out:
 	kfree(buf);

@@ -129,4 +129,15 @@ int rfl_bool_decode(const char *s, u32 len, bool *out);
 int rfl_bin_decode(const char *s, u32 len, u8 *out, u32 cap, u32 *out_len);
 u32 rfl_bin_encode(const u8 *bin, u32 len, bool base64, char *buf, u32 cap);
 
+/* A TargetAddress value (RFC 7143 13.8), decoded. */
+struct rfl_target_address {
+	const char *host;	/* in the value; an IPv6 address keeps [] */
+	u32 host_len;		/* at least 1 */
+	u16 port;		/* 3260 when absent; never 0 */
+	int tpgt;		/* portal group tag; -1 when absent */
+};
+
+int rfl_target_address_decode(const char *v, u32 len,
+			      struct rfl_target_address *ta);
+
 #endif /* RFL_TEXT_H */

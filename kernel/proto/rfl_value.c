@@ -460,3 +460,67 @@ int rfl_value_check(const struct rfl_key *def, const char *v, u32 len)
 	}
 }
 EXPORT_SYMBOL_GPL(rfl_value_check);
+
+/**
+ * rfl_target_address_decode() - decode a TargetAddress value
+ * @v: "domainname[:port][,portal-group-tag]" (RFC 7143 section 13.8); an
+ *     IPv6 address in brackets
+ * @len: its length
+ * @ta: the parts; ta->host points into @v
+ *
+ * Every byte must be a visible ASCII character. The port is 1 to 65535
+ * (3260 when absent), the tag 0 to 65535 (-1 when absent); both are
+ * numerical-values (decimal or hex).
+ *
+ * Return: %RFL_TEXT_OK, %RFL_TEXT_E_VALUE_SYNTAX or %RFL_TEXT_E_RANGE.
+ */
+int rfl_target_address_decode(const char *v, u32 len,
+			      struct rfl_target_address *ta)
+{
+	const char *comma, *host_end, *colon;
+	u64 n;
+	u32 i;
+	int err;
+
+	for (i = 0; i < len; i++)
+		if (v[i] <= ' ' || v[i] > '~')
+			return RFL_TEXT_E_VALUE_SYNTAX;
+	ta->port = 3260;
+	ta->tpgt = -1;
+	comma = memchr(v, ',', len);
+	host_end = comma ? comma : v + len;
+	if (comma) {
+		err = rfl_num_decode(comma + 1, v + len - comma - 1, &n);
+		if (err)
+			return err;
+		if (n > 65535)
+			return RFL_TEXT_E_RANGE;
+		ta->tpgt = (int)n;
+	}
+	if (len && *v == '[') {
+		colon = memchr(v, ']', host_end - v);
+		if (!colon)
+			return RFL_TEXT_E_VALUE_SYNTAX;
+		colon++;
+		if (colon != host_end && *colon != ':')
+			return RFL_TEXT_E_VALUE_SYNTAX;
+	} else {
+		colon = memchr(v, ':', host_end - v);
+		if (!colon)
+			colon = host_end;
+	}
+	ta->host = v;
+	ta->host_len = colon - v;
+	if (!ta->host_len)
+		return RFL_TEXT_E_VALUE_SYNTAX;
+	if (colon != host_end) {
+		err = rfl_num_decode(colon + 1, host_end - colon - 1, &n);
+		if (err)
+			return err;
+		if (!n || n > 65535)
+			return RFL_TEXT_E_RANGE;
+		ta->port = (u16)n;
+	}
+	return RFL_TEXT_OK;
+}
+EXPORT_SYMBOL_GPL(rfl_target_address_decode);

@@ -18,7 +18,7 @@ endif
 # Every source but rfl_main.c (the module glue), plus the userspace CRC32C.
 PROTO_SRCS := $(addprefix $(PROTO_DIR)/, rfl_pdu.c rfl_digest.c \
 	rfl_text.c rfl_value.c rfl_keys.c rfl_neg.c rfl_params.c \
-	rfl_selftest.c rfl_script.c rfl_map.c \
+	rfl_selftest.c rfl_script.c rfl_map.c rfl_vpd.c \
 	rfl_crc32c_user.c)
 PROTO_HDRS := $(wildcard $(PROTO_DIR)/*.h) \
 	$(wildcard $(PROTO_UNIT)/include/scsi/*.h)

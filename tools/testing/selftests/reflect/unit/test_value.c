@@ -245,6 +245,52 @@ static void t_value_types(void)
 	CHECK_EQ(vc(RFL_KEY_OF_MARK_INT, "1~65535"), 0);
 }
 
+static int ta(const char *v, struct rfl_target_address *t)
+{
+	return rfl_target_address_decode(v, strlen(v), t);
+}
+
+static void t_target_address(void)
+{
+	struct rfl_target_address t;
+
+	CHECK_EQ(ta("10.0.0.1:3261,2", &t), 0);
+	CHECK_EQ(t.host_len, 8);
+	CHECK_MEM(t.host, t.host_len, "10.0.0.1");
+	CHECK_EQ(t.port, 3261);
+	CHECK_EQ(t.tpgt, 2);
+	CHECK_EQ(ta("disk.example.com", &t), 0);
+	CHECK_EQ(t.host_len, 16);
+	CHECK_EQ(t.port, 3260);
+	CHECK_EQ(t.tpgt, -1);
+	CHECK_EQ(ta("[fd00::1]:0xCBD,0", &t), 0);
+	CHECK_MEM(t.host, t.host_len, "[fd00::1]");
+	CHECK_EQ(t.port, 3261);
+	CHECK_EQ(t.tpgt, 0);
+	CHECK_EQ(ta("[fd00::1],65535", &t), 0);
+	CHECK_EQ(t.port, 3260);
+	CHECK_EQ(t.tpgt, 65535);
+	/* empty host, port 0 or above 65535, tag above 65535 */
+	CHECK_EQ(ta("", &t), RFL_TEXT_E_VALUE_SYNTAX);
+	CHECK_EQ(ta(":3260", &t), RFL_TEXT_E_VALUE_SYNTAX);
+	CHECK_EQ(ta(",1", &t), RFL_TEXT_E_VALUE_SYNTAX);
+	CHECK_EQ(ta("h:0", &t), RFL_TEXT_E_RANGE);
+	CHECK_EQ(ta("h:65536", &t), RFL_TEXT_E_RANGE);
+	CHECK_EQ(ta("h,65536", &t), RFL_TEXT_E_RANGE);
+	/* bad numbers, brackets, characters */
+	CHECK_EQ(ta("h:", &t), RFL_TEXT_E_VALUE_SYNTAX);
+	CHECK_EQ(ta("h,", &t), RFL_TEXT_E_VALUE_SYNTAX);
+	CHECK_EQ(ta("h:32a0", &t), RFL_TEXT_E_VALUE_SYNTAX);
+	CHECK_EQ(ta("h,-1", &t), RFL_TEXT_E_VALUE_SYNTAX);
+	CHECK_EQ(ta("[fd00::1", &t), RFL_TEXT_E_VALUE_SYNTAX);
+	CHECK_EQ(ta("[fd00::1]x", &t), RFL_TEXT_E_VALUE_SYNTAX);
+	CHECK_EQ(ta("[fd00::1]:", &t), RFL_TEXT_E_VALUE_SYNTAX);
+	CHECK_EQ(ta("a b:3260", &t), RFL_TEXT_E_VALUE_SYNTAX);
+	CHECK_EQ(ta("h\x7f", &t), RFL_TEXT_E_VALUE_SYNTAX);
+	/* the first comma starts the tag, even inside brackets */
+	CHECK_EQ(ta("[h,]", &t), RFL_TEXT_E_VALUE_SYNTAX);
+}
+
 const struct unit_test value_tests[] = {
 	{ "decimal and hex numbers, 64-bit bounds", t_numbers },
 	{ "number encoding and round trip", t_number_encode },
@@ -252,5 +298,6 @@ const struct unit_test value_tests[] = {
 	{ "binary values in hex and base64", t_binary_decode },
 	{ "binary round trip up to 1024 bytes", t_binary_roundtrip },
 	{ "value checks of every type", t_value_types },
+	{ "TargetAddress values", t_target_address },
 };
 const unsigned int value_ntests = UNIT_COUNT(value_tests);

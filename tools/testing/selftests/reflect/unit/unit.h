@@ -47,9 +47,11 @@ struct unit_test {
 };
 
 extern const struct unit_test pdu_tests[], digest_tests[], text_tests[],
-	value_tests[], neg_tests[], script_tests[], map_tests[];
+	value_tests[], neg_tests[], script_tests[], map_tests[],
+	vpd_tests[];
 extern const unsigned int pdu_ntests, digest_ntests, text_ntests,
-	value_ntests, neg_ntests, script_ntests, map_ntests;
+	value_ntests, neg_ntests, script_ntests, map_ntests,
+	vpd_ntests;
 
 #define UNIT_COUNT(arr) (sizeof(arr) / sizeof((arr)[0]))
 

@@ -25,6 +25,7 @@ static const struct suite suites[] = {
 	{ "neg", neg_tests, &neg_ntests },
 	{ "script", script_tests, &script_ntests },
 	{ "map", map_tests, &map_ntests },
+	{ "vpd", vpd_tests, &vpd_ntests },
 };
 
 static int selected(const char *filter, const char *suite, const char *name)
