@@ -59,11 +59,11 @@ bool rfl_ini_itt_ended(struct rfl_ini_sess *sess, u32 itt)
 {
 	unsigned long flags;
 	bool ended = false;
-	unsigned int i;
+	unsigned int i, n;
 
 	spin_lock_irqsave(&sess->lock, flags);
-	for (i = 0; i < min_t(unsigned int, sess->ended_next,
-				RFL_INI_ENDED_ITTS) && !ended; i++)
+	n = min_t(unsigned int, sess->ended_next, RFL_INI_ENDED_ITTS);
+	for (i = 0; i < n && !ended; i++)
 		ended = sess->ended_itts[i] == itt;
 	spin_unlock_irqrestore(&sess->lock, flags);
 	return ended;
