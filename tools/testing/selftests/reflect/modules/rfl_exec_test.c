@@ -6,6 +6,10 @@
  * initiator_lu_api.sh.
  *
  * Checks:
+ *   parallel with silent_portal (a portal whose connection attempts are
+ *            dropped, so a connect waits its 15 s): while an open of a
+ *            target there is connecting, an open of the first target
+ *            returns; then the silent one fails with "no answer"
  *   open     rfl_lu_get() of LUN 0 of every target: capacity, block size
  *            512, a VPD 0x83 designator; rfl_lu_lookup() finds it
  *   script   a script of NPIECES pieces interleaved over the targets
@@ -30,6 +34,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/completion.h>
+#include <linux/delay.h>
 #include <linux/inet.h>
 #include <linux/in.h>
 #include <linux/module.h>
@@ -37,6 +42,7 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
+#include <linux/workqueue.h>
 #include <scsi/scsi_proto.h>
 
 #include "../../../../../kernel/include/rfl_initiator.h"
@@ -61,6 +67,10 @@ MODULE_PARM_DESC(bad_portal, "a.b.c.d:port where nothing listens");
 static char *mp_iqn;
 module_param(mp_iqn, charp, 0444);
 MODULE_PARM_DESC(mp_iqn, "a target not otherwise used: opened through bad_portal then portal");
+
+static char *silent_portal;
+module_param(silent_portal, charp, 0444);
+MODULE_PARM_DESC(silent_portal, "a.b.c.d:port whose connection attempts are dropped (parallel open check)");
 
 static unsigned int seed = 1;
 module_param(seed, uint, 0444);
@@ -479,6 +489,70 @@ static void test_direct(struct buf *b)
 	test_big();
 }
 
+struct silent_open {
+	struct work_struct work;
+	struct rfl_lu_addr addr;
+	struct completion started, done;
+	struct rfl_lu *lu;
+	char why[160];
+};
+
+static void silent_open_work(struct work_struct *work)
+{
+	struct silent_open *so = container_of(work, struct silent_open, work);
+
+	complete(&so->started);
+	so->lu = rfl_lu_get(&init_net, &so->addr, NULL, so->why,
+			    sizeof(so->why));
+	complete(&so->done);
+}
+
+/*
+ * An open of a target whose portal does not answer (a 15 s connect) must
+ * not hold up an open of another target: the pool opens targets in
+ * parallel.
+ */
+static void test_parallel_open(void)
+{
+	struct rfl_lu_addr addr = { .iqn = iqn[0], .nportals = 1 };
+	struct silent_open *so;
+	struct rfl_lu *lu;
+	char why[160];
+	bool busy;
+
+	so = kzalloc(sizeof(*so), GFP_KERNEL);
+	if (!so || parse_portal(silent_portal, &so->addr.portals[0]) ||
+	    parse_portal(portal, &addr.portals[0])) {
+		check(false, "silent_portal= and portal= parse");
+		kfree(so);
+		return;
+	}
+	so->addr.iqn = "iqn.2026-11.org.reflect.test:silent";
+	so->addr.nportals = 1;
+	init_completion(&so->started);
+	init_completion(&so->done);
+	INIT_WORK(&so->work, silent_open_work);
+	queue_work(system_unbound_wq, &so->work);
+	wait_for_completion(&so->started);
+	/* Let its connect get under way (it then lasts 15 s). */
+	msleep(1000);
+	lu = rfl_lu_get(&init_net, &addr, NULL, why, sizeof(why));
+	busy = !completion_done(&so->done);
+	if (IS_ERR(lu))
+		pr_info("%s: %s\n", iqn[0], why);
+	check(!IS_ERR(lu) && busy,
+	      "an open returns while another target's connect is in progress");
+	if (!IS_ERR(lu))
+		rfl_lu_put(lu);
+	wait_for_completion(&so->done);
+	pr_info("silent: %s\n", so->why);
+	check(IS_ERR(so->lu) && strstr(so->why, "no answer"),
+	      "the open of the silent portal fails: no answer");
+	if (!IS_ERR(so->lu))
+		rfl_lu_put(so->lu);
+	kfree(so);
+}
+
 static int __init rfl_exec_test_init(void)
 {
 	struct rfl_script parsed = {};
@@ -491,6 +565,8 @@ static int __init rfl_exec_test_init(void)
 		check(false, "no iqn= given");
 		return 0;
 	}
+	if (silent_portal)
+		test_parallel_open();
 	for (i = 0; i < n_iqn; i++) {
 		addr.iqn = iqn[i];
 		addr.nportals = 1;

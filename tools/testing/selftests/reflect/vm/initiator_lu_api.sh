@@ -7,7 +7,9 @@
 # with a script interleaving pieces over the three, reads it back through
 # the executor and piece by piece, and runs the failure cases (unreachable
 # portal, wrong VPD 0x83 id, invalid scripts, absent LUN, refused login,
-# a second portal after a refusing one); see the module's header comment.
+# a second portal after a refusing one), and first that an open does not
+# wait for another target's connect in progress (a portal whose SYNs an
+# nftables rule drops); see the module's header comment.
 # This script then checks the backing files independently at the physical
 # offsets, that the pooled LUs got no sd disk, and that unloading
 # reflect_initiator logs every pooled session out.
@@ -46,10 +48,22 @@ targets() {
 }
 
 load_test() {
+	local ok
+	# Connection attempts to port 3997 get no answer at all.
+	nft add table inet rfl_lu_silent &&
+		nft add chain inet rfl_lu_silent out \
+			'{ type filter hook output priority 0; }' &&
+		nft add rule inet rfl_lu_silent out tcp dport 3997 counter drop ||
+		return 1
 	insmod "$MOD" iqn=${PFX}0,${PFX}1,${PFX}2 mp_iqn=${PFX}3 \
-		portal=$PORTAL bad_portal=127.0.0.1:3999 seed=$SEED || return 1
+		portal=$PORTAL bad_portal=127.0.0.1:3999 \
+		silent_portal=127.0.0.1:3997 seed=$SEED || return 1
 	module_log | tail -n 40
-	[ "$(cat $PARAMS/failed)" = 0 ] && [ "$(cat $PARAMS/passed)" -ge 21 ]
+	nft list table inet rfl_lu_silent | grep -o 'packets [0-9]*' |
+		sed 's/^/# silent portal: dropped /'
+	nft delete table inet rfl_lu_silent
+	ok=$(cat $PARAMS/passed)
+	[ "$(cat $PARAMS/failed)" = 0 ] && [ "$ok" -ge 23 ]
 }
 
 # The pattern at its physical place in each backing file (the module's
