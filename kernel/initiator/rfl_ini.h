@@ -65,7 +65,6 @@
  */
 #define RFL_INI_ITT_TAG(itt)	((itt) & 0xffff)
 #define RFL_INI_ITT_GEN_MASK	0x3fff
-#define RFL_INI_ENDED_ITTS	16	/* ITTs a TMF ended, remembered */
 #define RFL_INI_ITT_NOP		0x40000001U
 #define RFL_INI_ITT_LOGOUT	0x40000002U
 #define RFL_INI_ITT_TMF		0x40000003U
@@ -235,9 +234,11 @@ struct rfl_ini_sess {
 	u32 max_cmd_sn;
 	struct scsi_cmnd **tasks;	/* indexed by blk-mq tag */
 	u16 itt_gen;			/* generation of the next ITT */
-	/* ITTs of tasks a TMF ended (their late PDUs are dropped) */
-	u32 ended_itts[RFL_INI_ENDED_ITTS];
-	unsigned int ended_next;	/* ITTs stored so far */
+	/*
+	 * By blk-mq tag: the ITT of the last task with that tag a TMF
+	 * ended (its late PDUs are dropped); ISCSI_RESERVED_TAG if none.
+	 */
+	u32 *ended_itts;
 	struct list_head txq;		/* struct rfl_ini_txe */
 	bool dead;			/* no more I/O on this connection */
 	bool window_closed;		/* a command was refused for it */

@@ -338,9 +338,7 @@ static int rfl_ini_tmf_purge(struct rfl_ini_sess *sess)
 			    ISCSI_TM_FUNC_LOGICAL_UNIT_RESET &&
 			    sc->device->lun == sess->tmf_lun))) {
 			sess->tasks[i] = NULL;
-			sess->ended_itts[sess->ended_next++ %
-					 RFL_INI_ENDED_ITTS] =
-				rfl_ini_task(sc)->itt;
+			sess->ended_itts[i] = rfl_ini_task(sc)->itt;
 		} else {
 			sc = NULL;
 		}

@@ -49,8 +49,9 @@ struct scsi_cmnd *rfl_ini_task_lookup(struct rfl_ini_sess *sess, u32 itt)
  *
  * A target may answer ABORT TASK with "task does not exist" for a task
  * it has just completed and send that task's response afterwards; such a
- * late PDU is dropped, not taken for a protocol error. The last
- * RFL_INI_ENDED_ITTS such ITTs are remembered.
+ * late PDU is dropped, not taken for a protocol error. For each blk-mq
+ * tag, the ITT of the last task with that tag a TMF ended is remembered,
+ * so a LUN reset ending every task of a LUN is covered too.
  *
  * Context: io_work.
  * Return: true if @itt is one of them.
@@ -59,12 +60,10 @@ bool rfl_ini_itt_ended(struct rfl_ini_sess *sess, u32 itt)
 {
 	unsigned long flags;
 	bool ended = false;
-	unsigned int i, n;
 
 	spin_lock_irqsave(&sess->lock, flags);
-	n = min_t(unsigned int, sess->ended_next, RFL_INI_ENDED_ITTS);
-	for (i = 0; i < n && !ended; i++)
-		ended = sess->ended_itts[i] == itt;
+	if (RFL_INI_ITT_TAG(itt) < sess->can_queue)
+		ended = sess->ended_itts[RFL_INI_ITT_TAG(itt)] == itt;
 	spin_unlock_irqrestore(&sess->lock, flags);
 	return ended;
 }
@@ -448,15 +447,19 @@ struct rfl_ini_sess *rfl_ini_sess_alloc(struct rfl_ini_tgt *tgt)
 	sess->pooled = tgt->pooled;
 	sess->can_queue = depth;
 	sess->tasks = kcalloc(depth, sizeof(*sess->tasks), GFP_KERNEL);
+	sess->ended_itts = kmalloc_array(depth, sizeof(*sess->ended_itts),
+					 GFP_KERNEL);
 	sess->rx_buf_cap = max_t(u32, tgt->cfg.max_recv_dlength,
 				 RFL_INI_LOGIN_BUF) + 4;
 	sess->rx_buf = kvmalloc(sess->rx_buf_cap, GFP_KERNEL);
-	if (!sess->tasks || !sess->rx_buf) {
+	if (!sess->tasks || !sess->ended_itts || !sess->rx_buf) {
 		kfree(sess->tasks);
+		kfree(sess->ended_itts);
 		kvfree(sess->rx_buf);
 		scsi_host_put(shost);
 		return NULL;
 	}
+	memset(sess->ended_itts, 0xff, depth * sizeof(*sess->ended_itts));
 	spin_lock_init(&sess->lock);
 	INIT_LIST_HEAD(&sess->txq);
 	INIT_LIST_HEAD(&sess->reflecting);
@@ -520,6 +523,7 @@ void rfl_ini_sess_free(struct rfl_ini_sess *sess)
 	if (sess->net)
 		put_net(sess->net);
 	kfree(sess->tasks);
+	kfree(sess->ended_itts);
 	kvfree(sess->rx_buf);
 	scsi_host_put(sess->shost);
 }
