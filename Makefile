@@ -10,8 +10,9 @@
 #   make fuzz                 every libFuzzer harness for FUZZ_SECONDS each
 #   make checkpatch           checkpatch.pl --strict over the kernel sources
 #   make debug-kernel         build the cached debug kernel (slow)
-#   make check-debug          the VM suite on the debug kernel; writes
-#                             selftests/reflect/debug-kernel-last-run.txt
+#   make check-debug          the VM suite on the debug kernel, results in
+#     [CHECK_DEBUG_FLAGS=...]  selftests/reflect/debug-kernel-results and
+#                             -last-run.txt (flags: -j LANES, --resume)
 #   make soak [SOAK_MIN=30]   verified I/O with random faults (one VM)
 #   make install              modules (updates/), depmod, reflectctl, unit,
 #                             man pages, modprobe/modules-load snippets;
@@ -71,7 +72,7 @@ demo:
 	$(TOP)/scripts/demo
 
 check-debug:
-	$(TOP)/scripts/check-debug
+	$(TOP)/scripts/check-debug $(CHECK_DEBUG_FLAGS)
 
 SOAK_MIN ?= 30
 soak:
