@@ -29,6 +29,12 @@
 #              just completed), and right after that response, a Data-In
 #              with status GOOD for the aborted ITT ("late"). Prints
 #              whether the next SCSI command reuses the aborted ITT.
+#   reuse      as late, but the late Data-In is held back until the next
+#              SCSI command has arrived, and is sent just before that
+#              command's answer: run with a queue depth of 1, so that the
+#              next command has the aborted one's blk-mq tag, it lands in
+#              the new command unless the ITT tells the two apart. Prints
+#              whether the two ITTs share a tag.
 #
 # Prints "# misbehaving: SCENARIO ..." on the way, then goes on serving until
 # killed.
@@ -39,7 +45,7 @@ import sys
 
 PORT, SCENARIO = int(sys.argv[1]), sys.argv[2]
 SCENARIOS = ("dataover", "unknownitt", "hdigest", "statsn", "truncated",
-             "opcode", "late")
+             "opcode", "late", "reuse")
 assert SCENARIO in SCENARIOS, "unknown scenario " + SCENARIO
 
 
@@ -230,7 +236,7 @@ def misbehave(c, h):
         c.s.sendall(bytes(r[:20]))
         c.s.shutdown(socket.SHUT_RDWR)
         return False
-    elif SCENARIO == "late":
+    elif SCENARIO in ("late", "reuse"):
         c.late_itt, c.late_edtl = itt, edtl
         return True
     elif SCENARIO == "opcode":
@@ -289,10 +295,14 @@ def serve(c, first):
                 continue
             if c.late_due:
                 print("# next command: ITT 0x%s after the aborted 0x%s "
-                      "(reused: %s)" % (h[16:20].hex(), c.late_itt.hex(),
-                                        "yes" if h[16:20] == c.late_itt
-                                        else "no"), flush=True)
+                      "(reused: %s, same tag: %s)" %
+                      (h[16:20].hex(), c.late_itt.hex(),
+                       "yes" if h[16:20] == c.late_itt else "no",
+                       "yes" if h[18:20] == c.late_itt[2:4] else "no"),
+                      flush=True)
                 c.late_due = False
+                if SCENARIO == "reuse":
+                    send_late(c)
             c.send_pdu(*scsi_rsp(c, h[16:20]))
         elif op == 0x02:        # Task Management Function Request
             r = bytearray(48)
@@ -306,7 +316,7 @@ def serve(c, first):
                       "exist'" % c.late_itt.hex(), flush=True)
             c.sn_fields(r)
             c.send_pdu(r)
-            if c.late_due:
+            if c.late_due and SCENARIO == "late":
                 send_late(c)
         elif op == 0x06:        # Logout Request
             r = bytearray(48)

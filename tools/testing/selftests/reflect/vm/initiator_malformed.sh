@@ -13,7 +13,10 @@
 # disabled and removed, and the module unloads at the end. The late
 # Data-In must be counted in late_pdus, and the next command (a rescan's
 # INQUIRY) must not carry the aborted command's ITT (else late data could
-# land in it).
+# land in it). The "reuse" case makes that happen: with a queue depth of
+# 1 the next command has the aborted one's blk-mq tag, and the fake target
+# sends the late Data-In only once that command has arrived; it must still
+# be dropped and counted as late, not taken as the new command's data.
 
 . "$(dirname "$0")/../lib/vmlib.sh"
 
@@ -56,6 +59,7 @@ logged_in_again() {
 # dropped and the session came back; connection_failures is DROPS; then
 # disable and rmdir.
 scenario() {
+	local rescan_pid=
 	local name=$1 digest=$2 drops=$3 pattern=$4 t=$INI/targets/$1 n
 	DMESG_BASE=$(dmesg | wc -l)
 	python3 "$FAKE" $PORT "$name" >"/tmp/fake-$name.log" 2>&1 &
@@ -68,12 +72,22 @@ scenario() {
 		echo 5 >"$t/replacement_timeout" &&
 		echo 0 >"$t/reflection" &&
 		echo "$digest" >"$t/header_digest" || return 1
+	if [ "$name" = reuse ]; then
+		echo 1 >"$t/queue_depth" || return 1
+	fi
 	timeout 300 sh -c "echo 1 >$t/enable" ||
 		{ echo "enable failed"; cat "$t/last_error"; return 1; }
 	grep -qx "HeaderDigest=$digest" "$t/negotiated" ||
 		{ cat "$t/negotiated"; return 1; }
 	wait_for 120 fake_misbehaved "$name" ||
 		{ echo "no SCSI command reached the fake target"; cat "/tmp/fake-$name.log"; return 1; }
+	if [ "$name" = reuse ]; then
+		# The late Data-In waits for a next command: a rescan's.
+		wait_for 120 grep -q "ABORT TASK of ITT" "/tmp/fake-$name.log" ||
+			{ echo "no ABORT TASK"; cat "/tmp/fake-$name.log"; return 1; }
+		rescan &
+		rescan_pid=$!
+	fi
 	wait_for 120 eval "new_log | grep -q \"reflect_initiator: .*$pattern\"" ||
 		{ echo "no log line: $pattern"; new_log | tail -n 20; return 1; }
 	if [ "$drops" = 1 ]; then
@@ -89,17 +103,21 @@ scenario() {
 	# Each dropped connection is counted once, and only then.
 	[ "$(stat_of "$name" connection_failures)" = "$drops" ] ||
 		{ echo "connection_failures is not $drops"; cat "$t/stats"; return 1; }
-	if [ "$name" = late ]; then
+	if [ "$name" = late ] || [ "$name" = reuse ]; then
 		[ "$(stat_of "$name" late_pdus)" = 1 ] ||
 			{ echo "late_pdus is not 1"; cat "$t/stats"; return 1; }
-		for n in /sys/class/scsi_host/host*/scan; do
-			echo "- - -" >"$n"
-		done
+		[ "$name" = late ] && rescan
 		wait_for 60 grep -q "reused: " "/tmp/fake-$name.log" ||
 			{ echo "no command after the abort"; cat "/tmp/fake-$name.log"; return 1; }
 		grep -q "reused: no" "/tmp/fake-$name.log" ||
 			{ echo "the aborted ITT was reused"; cat "/tmp/fake-$name.log"; return 1; }
+		# Else the case did not test what it says.
+		if [ "$name" = reuse ]; then
+			grep -q "same tag: yes" "/tmp/fake-$name.log" ||
+				{ echo "the next command had another tag"; cat "/tmp/fake-$name.log"; return 1; }
+		fi
 	fi
+	[ -n "$rescan_pid" ] && wait "$rescan_pid"
 	timeout 300 sh -c "echo 0 >$t/enable" || { echo "disable failed"; return 1; }
 	[ "$(cat "$t/state")" = disabled ] || return 1
 	rmdir "$t" || return 1
@@ -110,6 +128,14 @@ scenario() {
 	return 0
 }
 
+rescan() {
+	local n
+
+	for n in /sys/class/scsi_host/host*/scan; do
+		echo "- - -" >"$n"
+	done
+}
+
 fake_cleanup() {
 	[ -n "$FAKE_PID" ] && kill "$FAKE_PID" 2>/dev/null
 	FAKE_PID=
@@ -117,7 +143,7 @@ fake_cleanup() {
 	return 0
 }
 
-t_plan 9
+t_plan 10
 t_run "reflect_proto and reflect_initiator load" ini_load || t_bail "no module"
 echo iqn.2026-11.org.reflect.test:fake-host >"$INI/initiator_name"
 t_run "Data-In beyond the command's buffer: dropped, reinstated" \
@@ -134,6 +160,9 @@ t_run "reserved opcode: dropped, reinstated" \
 	scenario opcode None 1 "malformed .* PDU: reserved opcode" || fake_cleanup
 t_run "late Data-In for an aborted command: dropped, counted, the session goes on" \
 	scenario late None 0 "Data-In for ITT 0x[0-9a-f]*, a task that task management ended: dropped" ||
+	fake_cleanup
+t_run "late Data-In after the next command with the same tag: dropped, not taken as its data" \
+	scenario reuse None 0 "Data-In for ITT 0x[0-9a-f]*, a task that task management ended: dropped" ||
 	fake_cleanup
 t_run "rmmod reflect_initiator and reflect_proto" \
 	eval 'rmmod reflect_initiator && rmmod reflect_proto'
