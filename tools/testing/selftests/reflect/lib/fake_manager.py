@@ -52,39 +52,19 @@
 # designator (Documentation/reflection-protocol.rst) of a VPD page 0x83
 # read from FILE (e.g. /sys/bus/scsi/devices/H:C:T:L/vpd_pg83).
 
+import os
 import socket
 import struct
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from iscsi_wire import Conn as WireConn  # noqa: E402
 
 SCENARIOS = ("valid", "beyond", "gap", "overlap", "direction", "cdblen",
              "version", "npieces", "truncated", "tindex", "unreachable",
              "vpd", "huge", "proxy", "cdbbits", "total", "nolun")
 REFLECT_KEY = "X-org.iscsi-reflection.Reflection"
 BS = 512
-
-
-def _crc_table():
-    t = []
-    for i in range(256):
-        c = i
-        for _ in range(8):
-            c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1
-        t.append(c)
-    return t
-
-
-CRC_TABLE = _crc_table()
-
-
-def crc32c(b):
-    c = 0xFFFFFFFF
-    for x in b:
-        c = CRC_TABLE[(c ^ x) & 0xFF] ^ (c >> 8)
-    return struct.pack("<I", c ^ 0xFFFFFFFF)
-
-
-def pad(b):
-    return b + b"\0" * (-len(b) % 4)
 
 
 def pick_id(page):
@@ -106,73 +86,11 @@ def pick_id(page):
     return best
 
 
-class Conn:
+class Conn(WireConn):
     def __init__(self, s):
-        self.s = s
-        self.hd = False
-        self.dd = False
-        self.stat_sn = 0x1000
-        self.exp_cmd_sn = 1
+        super().__init__(s)
         self.host_mrdsl = 8192
         self.max_burst = 262144
-
-    def recv_exact(self, n):
-        b = b""
-        while len(b) < n:
-            c = self.s.recv(n - len(b))
-            if not c:
-                return None
-            b += c
-        return b
-
-    def recv_pdu(self):
-        h = self.recv_exact(48)
-        if h is None:
-            return None, None
-        ahs = h[4] * 4
-        if ahs and self.recv_exact(ahs) is None:
-            return None, None
-        if self.hd and self.recv_exact(4) is None:
-            return None, None
-        dsl = int.from_bytes(h[5:8], "big")
-        d = b""
-        if dsl:
-            d = self.recv_exact((dsl + 3) // 4 * 4)
-            if d is None:
-                return None, None
-            if self.dd and self.recv_exact(4) is None:
-                return None, None
-        return h, d[:dsl]
-
-    def send_pdu(self, h, data=b""):
-        h = bytearray(h)
-        h[5:8] = len(data).to_bytes(3, "big")
-        out = bytes(h)
-        if self.hd:
-            out += crc32c(bytes(h))
-        if data:
-            out += pad(data)
-            if self.dd:
-                out += crc32c(pad(data))
-        self.s.sendall(out)
-
-    def sn_fields(self, h, stat=True):
-        if stat:
-            h[24:28] = struct.pack(">I", self.stat_sn)
-            self.stat_sn = (self.stat_sn + 1) & 0xFFFFFFFF
-        else:
-            h[24:28] = struct.pack(">I", self.stat_sn)
-        h[28:32] = struct.pack(">I", self.exp_cmd_sn)
-        h[32:36] = struct.pack(">I", (self.exp_cmd_sn + 31) & 0xFFFFFFFF)
-
-
-def parse_text(d):
-    kv = []
-    for item in d.split(b"\0"):
-        if b"=" in item:
-            k, v = item.split(b"=", 1)
-            kv.append((k.decode(), v.decode()))
-    return kv
 
 
 class Manager:
@@ -216,43 +134,7 @@ class Manager:
         return v.split(",")[0]
 
     def login(self, c):
-        tsih = 0x0101
-        hd = dd = False
-        while True:
-            h, d = c.recv_pdu()
-            if h is None:
-                return False
-            if h[0] & 0x3F != 0x03:
-                print("# not a login request: 0x%02x" % h[0], flush=True)
-                return False
-            flags = h[1]
-            transit = bool(flags & 0x80)
-            csg = (flags >> 2) & 3
-            nsg = flags & 3
-            c.exp_cmd_sn = struct.unpack(">I", h[24:28])[0]
-            text = b""
-            for k, v in parse_text(d):
-                a = self.answer(c, k, v)
-                if a is None:
-                    continue
-                if k == "HeaderDigest":
-                    hd = a == "CRC32C"
-                if k == "DataDigest":
-                    dd = a == "CRC32C"
-                text += ("%s=%s" % (k, a)).encode() + b"\0"
-            if csg == 0:
-                text += b"TargetPortalGroupTag=1\0"
-            r = bytearray(48)
-            r[0] = 0x23
-            r[1] = (0x80 | (csg << 2) | nsg) if transit else (csg << 2)
-            r[8:14] = h[8:14]
-            r[14:16] = struct.pack(">H", tsih if transit and nsg == 3 else 0)
-            r[16:20] = h[16:20]
-            c.sn_fields(r)
-            c.send_pdu(r, text)
-            if transit and nsg == 3:
-                c.hd, c.dd = hd, dd
-                return True
+        return c.login(lambda k, v: self.answer(c, k, v))
 
     # ------------------------------------------------------ responses
 

@@ -39,9 +39,13 @@
 # Prints "# misbehaving: SCENARIO ..." on the way, then goes on serving until
 # killed.
 
+import os
 import socket
 import struct
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from iscsi_wire import Conn as WireConn  # noqa: E402
 
 PORT, SCENARIO = int(sys.argv[1]), sys.argv[2]
 SCENARIOS = ("dataover", "unknownitt", "hdigest", "statsn", "truncated",
@@ -49,96 +53,12 @@ SCENARIOS = ("dataover", "unknownitt", "hdigest", "statsn", "truncated",
 assert SCENARIO in SCENARIOS, "unknown scenario " + SCENARIO
 
 
-def _crc_table():
-    t = []
-    for i in range(256):
-        c = i
-        for _ in range(8):
-            c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1
-        t.append(c)
-    return t
-
-
-CRC_TABLE = _crc_table()
-
-
-def crc32c(b):
-    c = 0xFFFFFFFF
-    for x in b:
-        c = CRC_TABLE[(c ^ x) & 0xFF] ^ (c >> 8)
-    return struct.pack("<I", c ^ 0xFFFFFFFF)
-
-
-def pad(b):
-    return b + b"\0" * (-len(b) % 4)
-
-
-class Conn:
+class Conn(WireConn):
     def __init__(self, s):
-        self.s = s
-        self.hd = False
-        self.dd = False
-        self.stat_sn = 0x1000
-        self.exp_cmd_sn = 1
+        super().__init__(s)
         self.late_itt = None        # "late": the ITT left unanswered
         self.late_edtl = 0
         self.late_due = False       # its ABORT TASK was answered
-
-    def recv_exact(self, n):
-        b = b""
-        while len(b) < n:
-            c = self.s.recv(n - len(b))
-            if not c:
-                return None
-            b += c
-        return b
-
-    def recv_pdu(self):
-        h = self.recv_exact(48)
-        if h is None:
-            return None, None
-        if self.hd and self.recv_exact(4) is None:
-            return None, None
-        dsl = int.from_bytes(h[5:8], "big")
-        d = b""
-        if dsl:
-            d = self.recv_exact((dsl + 3) // 4 * 4)
-            if d is None:
-                return None, None
-            if self.dd and self.recv_exact(4) is None:
-                return None, None
-        return h, d[:dsl]
-
-    def send_pdu(self, h, data=b"", bad_hdigest=False):
-        h = bytearray(h)
-        h[5:8] = len(data).to_bytes(3, "big")
-        out = bytes(h)
-        if self.hd:
-            dg = crc32c(bytes(h))
-            if bad_hdigest:
-                dg = bytes(x ^ 0xFF for x in dg)
-            out += dg
-        if data:
-            out += pad(data)
-            if self.dd:
-                out += crc32c(pad(data))
-        self.s.sendall(out)
-
-    def sn_fields(self, h, stat=True):
-        if stat:
-            h[24:28] = struct.pack(">I", self.stat_sn)
-            self.stat_sn = (self.stat_sn + 1) & 0xFFFFFFFF
-        h[28:32] = struct.pack(">I", self.exp_cmd_sn)
-        h[32:36] = struct.pack(">I", (self.exp_cmd_sn + 31) & 0xFFFFFFFF)
-
-
-def parse_text(d):
-    kv = []
-    for item in d.split(b"\0"):
-        if b"=" in item:
-            k, v = item.split(b"=", 1)
-            kv.append((k.decode(), v.decode()))
-    return kv
 
 
 def answer(k, v):
@@ -152,47 +72,6 @@ def answer(k, v):
     if k == "AuthMethod":
         return "None" if "None" in v.split(",") else "Reject"
     return v.split(",")[0]
-
-
-def login(c):
-    """Answer Login Requests until full feature phase; False on failure."""
-    tsih = 0x0101
-    hd = dd = False
-    while True:
-        h, d = c.recv_pdu()
-        if h is None:
-            return False
-        if h[0] & 0x3F != 0x03:
-            print("# not a login request: 0x%02x" % h[0], flush=True)
-            return False
-        flags = h[1]
-        transit = bool(flags & 0x80)
-        csg = (flags >> 2) & 3
-        nsg = flags & 3
-        c.exp_cmd_sn = struct.unpack(">I", h[24:28])[0]
-        text = b""
-        for k, v in parse_text(d):
-            a = answer(k, v)
-            if a is None:
-                continue
-            if k == "HeaderDigest":
-                hd = a == "CRC32C"
-            if k == "DataDigest":
-                dd = a == "CRC32C"
-            text += ("%s=%s" % (k, a)).encode() + b"\0"
-        if csg == 0:
-            text += b"TargetPortalGroupTag=1\0"
-        r = bytearray(48)
-        r[0] = 0x23
-        r[1] = (0x80 | (csg << 2) | nsg) if transit else (csg << 2)
-        r[8:14] = h[8:14]
-        r[14:16] = struct.pack(">H", tsih if transit and nsg == 3 else 0)
-        r[16:20] = h[16:20]
-        c.sn_fields(r)
-        c.send_pdu(r, text)
-        if transit and nsg == 3:
-            c.hd, c.dd = hd, dd
-            return True
 
 
 def scsi_rsp(c, itt, check=True):
@@ -341,7 +220,7 @@ def main():
         nconn += 1
         c = Conn(s)
         try:
-            if login(c):
+            if c.login(answer):
                 print("# connection %d logged in (digests %s/%s)" %
                       (nconn, c.hd, c.dd), flush=True)
                 if serve(c, first):
