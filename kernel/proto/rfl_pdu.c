@@ -421,7 +421,12 @@ EXPORT_SYMBOL_GPL(rfl_sn_comparable);
  * @pdu_max: MaxCmdSN carried by the PDU
  *
  * RFC 7143 4.2.2.1: both values are ignored if MaxCmdSN < ExpCmdSN - 1;
- * otherwise each one only ever moves forward.
+ * otherwise each one only ever moves forward. Each moves on its own, so a
+ * PDU whose values are 2^31 or more away from ours can move ExpCmdSN and
+ * not MaxCmdSN, leaving MaxCmdSN < ExpCmdSN - 1: no CmdSN could be sent,
+ * and no value a sane target sends next would count as "forward" to
+ * repair it. Such a PDU is ignored as a whole too, so that a valid window
+ * stays valid.
  *
  * Return: %RFL_SN_IGNORED, or a mask of %RFL_SN_EXP_MOVED and
  * %RFL_SN_MAX_MOVED.
@@ -429,18 +434,23 @@ EXPORT_SYMBOL_GPL(rfl_sn_comparable);
 unsigned int rfl_sn_update_window(u32 *exp_sn, u32 *max_sn, u32 pdu_exp,
 				  u32 pdu_max)
 {
+	u32 exp = *exp_sn, max = *max_sn;
 	unsigned int moved = 0;
 
 	if (!rfl_sn_window_valid(pdu_exp, pdu_max))
 		return RFL_SN_IGNORED;
-	if (iscsi_sna_gt(pdu_max, *max_sn)) {
-		*max_sn = pdu_max;
+	if (iscsi_sna_gt(pdu_max, max)) {
+		max = pdu_max;
 		moved |= RFL_SN_MAX_MOVED;
 	}
-	if (iscsi_sna_gt(pdu_exp, *exp_sn)) {
-		*exp_sn = pdu_exp;
+	if (iscsi_sna_gt(pdu_exp, exp)) {
+		exp = pdu_exp;
 		moved |= RFL_SN_EXP_MOVED;
 	}
+	if (moved && !rfl_sn_window_valid(exp, max))
+		return RFL_SN_IGNORED;
+	*exp_sn = exp;
+	*max_sn = max;
 	return moved;
 }
 EXPORT_SYMBOL_GPL(rfl_sn_update_window);

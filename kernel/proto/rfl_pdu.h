@@ -90,6 +90,6 @@ unsigned int rfl_sn_update_window(u32 *exp_sn, u32 *max_sn, u32 pdu_exp,
 /* Bits returned by rfl_sn_update_window(). */
 #define RFL_SN_EXP_MOVED	0x1
 #define RFL_SN_MAX_MOVED	0x2
-#define RFL_SN_IGNORED		0x4	/* MaxCmdSN < ExpCmdSN - 1 */
+#define RFL_SN_IGNORED		0x4	/* no valid window with them */
 
 #endif /* RFL_PDU_H */

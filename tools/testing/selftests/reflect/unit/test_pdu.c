@@ -413,6 +413,20 @@ static void t_sn_update(void)
 	CHECK_EQ(rfl_sn_update_window(&exp, &max, 1, 9),
 		 RFL_SN_EXP_MOVED | RFL_SN_MAX_MOVED);
 	CHECK(exp == 1 && max == 9);
+	/*
+	 * A valid PDU window 2^31 or more ahead of ours would move ExpCmdSN
+	 * alone and leave no window (the fuzzer's first find): ignored.
+	 */
+	exp = 0;
+	max = 0x7ffff7fe;
+	CHECK_EQ(rfl_sn_update_window(&exp, &max, 0x7fffffff, 0xffffff41),
+		 RFL_SN_IGNORED);
+	CHECK(exp == 0 && max == 0x7ffff7fe);
+	exp = 1;
+	max = 32;
+	CHECK_EQ(rfl_sn_update_window(&exp, &max, 0x80000000, 0xffffff00),
+		 RFL_SN_IGNORED);
+	CHECK(exp == 1 && max == 32);
 }
 
 const struct unit_test pdu_tests[] = {
