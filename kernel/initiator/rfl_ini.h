@@ -104,6 +104,7 @@ struct rfl_ini_stats {
 	atomic64_t target_failures;	/* SCSI Response "target failure" */
 	atomic64_t non_good_status;	/* SCSI status not GOOD (UAs too) */
 	atomic64_t late_pdus;		/* for tasks a TMF ended: dropped */
+	atomic64_t ignored_windows;	/* ExpCmdSN/MaxCmdSN ignored */
 	atomic64_t reconnects;
 	/* Reflection (sessions to a manager). */
 	atomic64_t reflected;		/* commands completed by reflection */

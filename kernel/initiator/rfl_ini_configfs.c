@@ -511,7 +511,7 @@ static ssize_t rfl_ini_tgt_stats_show(struct config_item *item, char *page)
 			  "commands %lld\nbytes_in %lld\nbytes_out %lld\n"
 			  "connection_failures %lld\ntarget_failures %lld\n"
 			  "non_good_status %lld\nlate_pdus %lld\n"
-			  "reconnects %lld\n"
+			  "ignored_windows %lld\nreconnects %lld\n"
 			  "reflected %lld\npieces %lld\nbytes_direct %lld\n"
 			  "fallbacks %lld\ninvalid_scripts %lld\n",
 			  atomic64_read(&s->cmds), atomic64_read(&s->bytes_in),
@@ -520,6 +520,7 @@ static ssize_t rfl_ini_tgt_stats_show(struct config_item *item, char *page)
 			  atomic64_read(&s->target_failures),
 			  atomic64_read(&s->non_good_status),
 			  atomic64_read(&s->late_pdus),
+			  atomic64_read(&s->ignored_windows),
 			  atomic64_read(&s->reconnects),
 			  atomic64_read(&s->reflected),
 			  atomic64_read(&s->pieces),

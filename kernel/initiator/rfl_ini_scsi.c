@@ -157,21 +157,32 @@ void rfl_ini_fail_all(struct rfl_ini_sess *sess, int host_byte)
  * @exp: ExpCmdSN (CPU order)
  * @max: MaxCmdSN (CPU order)
  *
+ * Values that make no valid window (rfl_sn_update_window()) are logged,
+ * counted in ignored_windows and otherwise ignored.
+ *
  * Context: io_work.
  */
 void rfl_ini_window_update(struct rfl_ini_sess *sess, u32 exp, u32 max)
 {
 	unsigned long flags;
 	unsigned int moved;
+	u32 our_exp, our_max;
 	bool kick;
 
 	spin_lock_irqsave(&sess->lock, flags);
 	moved = rfl_sn_update_window(&sess->exp_cmd_sn, &sess->max_cmd_sn,
 				     exp, max);
+	our_exp = sess->exp_cmd_sn;
+	our_max = sess->max_cmd_sn;
 	kick = (moved & RFL_SN_MAX_MOVED) && sess->window_closed;
 	if (kick)
 		sess->window_closed = false;
 	spin_unlock_irqrestore(&sess->lock, flags);
+	if (moved == RFL_SN_IGNORED) {
+		atomic64_inc(&sess->tgt->stats.ignored_windows);
+		pr_warn_ratelimited("%pISpc: ExpCmdSN %u, MaxCmdSN %u make no command window with ours (%u, %u): ignored\n",
+				    &sess->peer, exp, max, our_exp, our_max);
+	}
 	/* Commands refused while the window was closed are retried. */
 	if (kick)
 		scsi_unblock_requests(sess->shost);

@@ -35,6 +35,12 @@
 #              next command has the aborted one's blk-mq tag, it lands in
 #              the new command unless the ITT tells the two apart. Prints
 #              whether the two ITTs share a tag.
+#   window     a SCSI Response whose ExpCmdSN is 2^31 - 256 ahead of the
+#              initiator's and whose MaxCmdSN, though valid with it, is
+#              more than 2^31 behind the initiator's MaxCmdSN: taken one
+#              value at a time (RFC 7143 4.2.2.1), it moves ExpCmdSN past
+#              MaxCmdSN and leaves no CmdSN to send. Prints when the next
+#              SCSI command arrives.
 #
 # Prints "# misbehaving: SCENARIO ..." on the way, then goes on serving until
 # killed.
@@ -49,7 +55,7 @@ from iscsi_wire import Conn as WireConn  # noqa: E402
 
 PORT, SCENARIO = int(sys.argv[1]), sys.argv[2]
 SCENARIOS = ("dataover", "unknownitt", "hdigest", "statsn", "truncated",
-             "opcode", "late", "reuse")
+             "opcode", "late", "reuse", "window")
 assert SCENARIO in SCENARIOS, "unknown scenario " + SCENARIO
 
 
@@ -59,6 +65,7 @@ class Conn(WireConn):
         self.late_itt = None        # "late": the ITT left unanswered
         self.late_edtl = 0
         self.late_due = False       # its ABORT TASK was answered
+        self.window_due = False     # "window": the jump was sent
 
 
 def answer(k, v):
@@ -115,6 +122,14 @@ def misbehave(c, h):
         c.s.sendall(bytes(r[:20]))
         c.s.shutdown(socket.SHUT_RDWR)
         return False
+    elif SCENARIO == "window":
+        r, d = scsi_rsp(c, itt)
+        exp = (c.exp_cmd_sn + 0x7FFFFF00) & 0xFFFFFFFF
+        r[28:32] = struct.pack(">I", exp)
+        r[32:36] = struct.pack(">I", (exp + 0x7FFFFF00) & 0xFFFFFFFF)
+        c.send_pdu(r, d)
+        c.window_due = True
+        return True
     elif SCENARIO in ("late", "reuse"):
         c.late_itt, c.late_edtl = itt, edtl
         return True
@@ -172,6 +187,10 @@ def serve(c, first):
                         pass
                     return True
                 continue
+            if c.window_due:
+                print("# next command after the window jump: ITT 0x%s" %
+                      h[16:20].hex(), flush=True)
+                c.window_due = False
             if c.late_due:
                 print("# next command: ITT 0x%s after the aborted 0x%s "
                       "(reused: %s, same tag: %s)" %

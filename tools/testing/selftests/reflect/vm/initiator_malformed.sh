@@ -17,6 +17,10 @@
 # 1 the next command has the aborted one's blk-mq tag, and the fake target
 # sends the late Data-In only once that command has arrived; it must still
 # be dropped and counted as late, not taken as the new command's data.
+# The "window" case answers with an ExpCmdSN/MaxCmdSN pair that, taken
+# one value at a time, would leave no command window: it must be logged,
+# counted in ignored_windows and ignored, and the next command must still
+# reach the target.
 
 . "$(dirname "$0")/../lib/vmlib.sh"
 
@@ -103,6 +107,13 @@ scenario() {
 	# Each dropped connection is counted once, and only then.
 	[ "$(stat_of "$name" connection_failures)" = "$drops" ] ||
 		{ echo "connection_failures is not $drops"; cat "$t/stats"; return 1; }
+	if [ "$name" = window ]; then
+		[ "$(stat_of "$name" ignored_windows)" = 1 ] ||
+			{ echo "ignored_windows is not 1"; cat "$t/stats"; return 1; }
+		rescan
+		wait_for 120 grep -q "next command after the window jump" "/tmp/fake-$name.log" ||
+			{ echo "no command after the window jump"; cat "/tmp/fake-$name.log"; return 1; }
+	fi
 	if [ "$name" = late ] || [ "$name" = reuse ]; then
 		[ "$(stat_of "$name" late_pdus)" = 1 ] ||
 			{ echo "late_pdus is not 1"; cat "$t/stats"; return 1; }
@@ -143,7 +154,7 @@ fake_cleanup() {
 	return 0
 }
 
-t_plan 10
+t_plan 11
 t_run "reflect_proto and reflect_initiator load" ini_load || t_bail "no module"
 echo iqn.2026-11.org.reflect.test:fake-host >"$INI/initiator_name"
 t_run "Data-In beyond the command's buffer: dropped, reinstated" \
@@ -163,6 +174,9 @@ t_run "late Data-In for an aborted command: dropped, counted, the session goes o
 	fake_cleanup
 t_run "late Data-In after the next command with the same tag: dropped, not taken as its data" \
 	scenario reuse None 0 "Data-In for ITT 0x[0-9a-f]*, a task that task management ended: dropped" ||
+	fake_cleanup
+t_run "ExpCmdSN/MaxCmdSN that would leave no window: ignored, counted, commands go on" \
+	scenario window None 0 "ExpCmdSN [0-9]*, MaxCmdSN [0-9]* make no command window with ours .*: ignored" ||
 	fake_cleanup
 t_run "rmmod reflect_initiator and reflect_proto" \
 	eval 'rmmod reflect_initiator && rmmod reflect_proto'
